@@ -1,0 +1,35 @@
+"""ParcellationService."""
+
+from __future__ import annotations
+
+from grpc import aio
+
+from catalog.loader import CatalogHandle
+from server._requests import page
+from siibragrpc.v1 import parcellations_pb2, parcellations_pb2_grpc
+
+
+class ParcellationServicer(parcellations_pb2_grpc.ParcellationServiceServicer):
+    def __init__(self, catalog: CatalogHandle) -> None:
+        self._catalog = catalog
+
+    async def ListParcellations(
+        self,
+        request: parcellations_pb2.ListParcellationsRequest,
+        context: aio.ServicerContext,
+    ) -> parcellations_pb2.ListParcellationsResponse:
+        catalog = self._catalog.get()
+        items = catalog.parcellations.list(request.species)
+        result = page(items, request, catalog.data_version, request.species.lower())
+        return parcellations_pb2.ListParcellationsResponse(
+            parcellations=result.items,
+            next_page_token=result.next_page_token,
+            total_size=result.total_size,
+        )
+
+    async def GetParcellation(
+        self,
+        request: parcellations_pb2.GetParcellationRequest,
+        context: aio.ServicerContext,
+    ) -> parcellations_pb2.Parcellation:
+        return self._catalog.get().parcellations.get(request.parcellation_id)

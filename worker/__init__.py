@@ -1,0 +1,1 @@
+"""RQ workers that run the expensive calls, and the queues they take."""
