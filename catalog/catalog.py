@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Protocol, TypeVar
@@ -52,7 +53,7 @@ class ConceptTable(Generic[C]):
     kind: str  # singular, for messages: "atlas", "space", "parcellation"
     field: str  # the request field that names one, for error details
     items: Sequence[C]
-    squeezed: Sequence[str]
+    matchers: Sequence[Callable[[str], bool]]
     preference: dict[str, int]
 
     @classmethod
@@ -64,8 +65,9 @@ class ConceptTable(Generic[C]):
         preference: dict[str, int],
         vocabulary: NameVocabulary,
     ) -> ConceptTable[C]:
-        squeezed = [names.squeezed_name(item.name, vocabulary) for item in items]
-        return cls(kind, field, tuple(items), tuple(squeezed), preference)
+        make = _parcellation_matcher if kind == "parcellation" else _concept_matcher
+        matchers = [make(item, vocabulary) for item in items]
+        return cls(kind, field, tuple(items), tuple(matchers), preference)
 
     def list(self, species: str = "") -> Sequence[C]:
         if not species:
@@ -100,12 +102,39 @@ class ConceptTable(Generic[C]):
             return exact
         by_name = [
             item
-            for item, squeezed in zip(self.items, self.squeezed, strict=True)
-            if names.concept_name_matches(spec, squeezed)
+            for item, matches in zip(self.items, self.matchers, strict=True)
+            if matches(spec)
         ]
         if by_name:
             return by_name
         return [item for item in self.items if names.key_words_match(spec, item.key)]
+
+
+def _concept_matcher(
+    item: _Concept, vocabulary: NameVocabulary
+) -> Callable[[str], bool]:
+    """siibra's rule for atlases and spaces."""
+    squeezed = names.squeezed_name(item.name, vocabulary)
+    return lambda spec: names.concept_name_matches(spec, squeezed)
+
+
+def _parcellation_matcher(
+    item: parcellations_pb2.Parcellation, vocabulary: NameVocabulary
+) -> Callable[[str], bool]:
+    """siibra's rule for parcellations: short name words, else region rules."""
+    short_name = item.short_name.lower()
+    words = names.region_words(item.name, vocabulary)
+    exact = {item.id.lower(), item.key.lower(), item.name.lower()}
+
+    def matches(spec: str) -> bool:
+        if all(w in short_name for w in spec.lower().split()):
+            return True
+        if spec.lower().strip() in exact:
+            return True
+        query = names.query_words(spec, vocabulary)
+        return names.region_words_match(query, words, strict=False)
+
+    return matches
 
 
 class RegionTree:
@@ -267,12 +296,17 @@ class Catalog:
         if not found:
             raise NotFoundError("region", spec)
         if len(found) > 1:
-            raise AmbiguousError("region_id", spec, [_describe(tree, i) for i in found])
+            raise AmbiguousError("region_id", spec, _describe(tree, found))
         return tree.regions[found[0]]
 
 
-def _describe(tree: RegionTree, index: int) -> str:
-    region = tree.regions[index]
-    if region.HasField("parent"):
-        return f"{region.name} (in {region.parent.name})"
-    return region.name
+def _describe(tree: RegionTree, indices: list[int]) -> list[str]:
+    """Candidate names, with the parent added where names alone repeat."""
+    regions = [tree.regions[i] for i in indices]
+    counts = Counter(r.name for r in regions)
+    return [
+        f"{r.name} (in {r.parent.name})"
+        if counts[r.name] > 1 and r.HasField("parent")
+        else r.name
+        for r in regions
+    ]

@@ -94,22 +94,23 @@ class EnvoyProxy:
 
     def start(self, timeout_s: float = 20.0) -> None:
         """Raises: EnvoyError: Envoy exited or did not get ready in time."""
-        log = (self._workdir / "envoy.log").open("wb")
-        self._process = subprocess.Popen(
-            [
-                envoy_binary(),
-                "--config-path",
-                str(self._config),
-                "--log-level",
-                "warn",
-                "--base-id",
-                str(self.admin_port),
-                "--concurrency",
-                "1",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        # The child keeps its own copy of the log descriptor.
+        with (self._workdir / "envoy.log").open("wb") as log:
+            self._process = subprocess.Popen(
+                [
+                    envoy_binary(),
+                    "--config-path",
+                    str(self._config),
+                    "--log-level",
+                    "warn",
+                    "--base-id",
+                    str(self.admin_port),
+                    "--concurrency",
+                    "1",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -120,8 +121,9 @@ class EnvoyProxy:
                 _LOGGER.info("REST on %s (envoy)", self.base_url)
                 return
             time.sleep(0.05)
+        tail = self.log_tail()
         self.stop()
-        raise EnvoyError(f"envoy not ready after {timeout_s}s:\n{self.log_tail()}")
+        raise EnvoyError(f"envoy not ready after {timeout_s}s:\n{tail}")
 
     def _admin_ready(self) -> bool:
         url = f"http://127.0.0.1:{self.admin_port}/ready"
@@ -136,11 +138,11 @@ class EnvoyProxy:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     def stop(self) -> None:
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        shutil.rmtree(self._workdir, ignore_errors=True)

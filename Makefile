@@ -1,0 +1,38 @@
+# Every target sets up the virtualenv it needs; nothing else is assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install protos lint test run bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml stubs/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Python stubs (committed, under stubs/) and Envoy's descriptor (build/).
+protos: $(STAMP)
+	$(BIN)/python tools/genprotos.py
+
+lint: $(STAMP)
+	$(BIN)/python tools/genprotos.py --check
+	$(BIN)/buf lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: protos
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# gRPC on :50051 and REST (Envoy) on :8080, all-in-one, on the real configuration.
+run: protos
+	$(BIN)/python -m server.main --grpc-port $(or $(GRPC_PORT),50051) --rest-port $(or $(REST_PORT),8080)
+
+bench: protos
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache
