@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 from catalog.loader import CatalogHandle, load_catalog
 from server.atlases import AtlasServicer
 from server.config import Settings
+from server.dispatch import Dispatcher, InProcessDispatcher
 from server.interceptors import ErrorMappingInterceptor
 from server.parcellations import ParcellationServicer
 from server.regions import RegionServicer
@@ -28,6 +29,7 @@ from siibragrpc.v1 import (
     spaces_pb2,
     spaces_pb2_grpc,
 )
+from worker import runtime
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,24 +57,15 @@ class Service:
         self.port = 0
         self.started_at = 0.0
         self.serving_at = 0.0
+        self.dispatcher: Dispatcher = InProcessDispatcher()
         self._server: aio.Server | None = None
         self._loading: asyncio.Task[None] | None = None
 
     async def start(self) -> int:
         self.started_at = time.perf_counter()
         server = aio.server(interceptors=[ErrorMappingInterceptor()])
-        atlases_pb2_grpc.add_AtlasServiceServicer_to_server(
-            AtlasServicer(self.catalog), server
-        )
-        spaces_pb2_grpc.add_SpaceServiceServicer_to_server(
-            SpaceServicer(self.catalog), server
-        )
-        parcellations_pb2_grpc.add_ParcellationServiceServicer_to_server(
-            ParcellationServicer(self.catalog), server
-        )
-        regions_pb2_grpc.add_RegionServiceServicer_to_server(
-            RegionServicer(self.catalog), server
-        )
+        runtime.configure(self.settings)
+        self._add_servicers(server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         reflection.enable_server_reflection(
             (
@@ -91,6 +84,21 @@ class Service:
         _LOGGER.info("listening on %s:%d", self.settings.host, self.port)
         self._loading = asyncio.create_task(self._load())
         return self.port
+
+    def _add_servicers(self, server: aio.Server) -> None:
+        """Every domain service; each servicer gets what it reads from."""
+        atlases_pb2_grpc.add_AtlasServiceServicer_to_server(
+            AtlasServicer(self.catalog), server
+        )
+        spaces_pb2_grpc.add_SpaceServiceServicer_to_server(
+            SpaceServicer(self.catalog), server
+        )
+        parcellations_pb2_grpc.add_ParcellationServiceServicer_to_server(
+            ParcellationServicer(self.catalog), server
+        )
+        regions_pb2_grpc.add_RegionServiceServicer_to_server(
+            RegionServicer(self.catalog), server
+        )
 
     async def _load(self) -> None:
         settings = self.settings
@@ -121,3 +129,4 @@ class Service:
         if self._server is not None:
             await self._server.stop(self.settings.shutdown_grace_s)
             _LOGGER.info("stopped")
+        await self.dispatcher.close()

@@ -19,8 +19,6 @@ import grpc
 import pytest
 
 from server.app import SERVICE_NAMES, Service
-from upstream.http import UpstreamTimeouts
-from upstream.loader import load_siibra
 from server.config import Settings
 from server.envoy_proxy import EnvoyProxy, free_port
 from siibragrpc.v1 import (
@@ -29,6 +27,8 @@ from siibragrpc.v1 import (
     regions_pb2_grpc,
     spaces_pb2_grpc,
 )
+from upstream.http import UpstreamTimeouts
+from upstream.loader import load_siibra
 
 JULICH_3_1 = (
     "minds/core/parcellationatlas/v1.0.0/94c1125b-b87e-45e4-901c-00daee7f2579-310"

@@ -63,9 +63,12 @@ def test_silent_host_is_unavailable_within_the_read_timeout(
     from siibra.retrieval.requests import HttpRequest
 
     started = time.monotonic()
-    with pytest.raises(UnavailableError, match="did not answer in time") as caught:
-        with upstream_errors():
-            HttpRequest(f"{silent_server}/volume.nii.gz", refresh=True).data
+    request = HttpRequest(f"{silent_server}/volume.nii.gz", refresh=True)
+    with (
+        pytest.raises(UnavailableError, match="did not answer in time") as caught,
+        upstream_errors(),
+    ):
+        request.get()
 
     assert time.monotonic() - started < 3
     assert "127.0.0.1" in caught.value.message
@@ -78,9 +81,12 @@ def test_refused_connection_is_unavailable_naming_the_host(siibra, short_timeout
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
 
-    with pytest.raises(UnavailableError, match=f"127.0.0.1:{port} cannot be reached"):
-        with upstream_errors():
-            HttpRequest(f"http://127.0.0.1:{port}/x.json", refresh=True).data
+    request = HttpRequest(f"http://127.0.0.1:{port}/x.json", refresh=True)
+    with (
+        pytest.raises(UnavailableError, match=f"127.0.0.1:{port} cannot be reached"),
+        upstream_errors(),
+    ):
+        request.get()
 
 
 def test_other_errors_pass_through():
