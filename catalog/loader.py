@@ -37,6 +37,10 @@ class CatalogHandle:
     def ready(self) -> bool:
         return self._catalog is not None
 
+    @property
+    def data_version(self) -> str | None:
+        return None if self._catalog is None else self._catalog.data_version
+
     def get(self) -> Catalog:
         """Raises: UnavailableError: the metadata is still loading."""
         if self._catalog is None:

@@ -13,10 +13,12 @@ from grpc_reflection.v1alpha import reflection
 
 from catalog.loader import CatalogHandle, load_catalog
 from server.atlases import AtlasServicer
-from server.config import Settings
+from server.cache import CachingDispatcher, ResponseCache
+from server.config import SERVER_WORKER, Settings
 from server.dispatch import Dispatcher, InProcessDispatcher
 from server.interceptors import ErrorMappingInterceptor
 from server.parcellations import ParcellationServicer
+from server.queue_dispatch import QueueDispatcher
 from server.regions import RegionServicer
 from server.spaces import SpaceServicer
 from siibragrpc.v1 import (
@@ -57,9 +59,23 @@ class Service:
         self.port = 0
         self.started_at = 0.0
         self.serving_at = 0.0
-        self.dispatcher: Dispatcher = InProcessDispatcher()
+        self.dispatcher: Dispatcher = self._make_dispatcher()
         self._server: aio.Server | None = None
         self._loading: asyncio.Task[None] | None = None
+
+    def _make_dispatcher(self) -> Dispatcher:
+        queue = self.settings.queue
+        dispatcher: Dispatcher
+        if queue.mode == SERVER_WORKER:
+            dispatcher = QueueDispatcher(queue)
+        else:
+            dispatcher = InProcessDispatcher()
+        if queue.redis_url:
+            cache = ResponseCache(
+                queue.redis_url, queue.cache_ttl_s, lambda: self.catalog.data_version
+            )
+            dispatcher = CachingDispatcher(dispatcher, cache)
+        return dispatcher
 
     async def start(self) -> int:
         self.started_at = time.perf_counter()
@@ -79,6 +95,7 @@ class Service:
             await self.health.set(name, NOT_SERVING)
         address = f"{self.settings.host}:{self.settings.grpc_port}"
         self.port = server.add_insecure_port(address)
+        await self.dispatcher.start()
         await server.start()
         self._server = server
         _LOGGER.info("listening on %s:%d", self.settings.host, self.port)

@@ -17,6 +17,41 @@ DEFAULT_CONFIGURATION = (
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "siibra-grpc"
 
 
+ALL_IN_ONE = "all-in-one"
+SERVER_WORKER = "server-worker"
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """Where calls run and what is cached.
+
+    ``mode`` is "all-in-one" (calls run on threads in the server) or
+    "server-worker" (calls run on RQ workers; needs ``redis_url``). With a
+    ``redis_url`` in all-in-one mode, Redis serves only as response cache.
+    """
+
+    mode: str = ALL_IN_ONE
+    redis_url: str = ""
+    cache_ttl_s: int = 3600
+    # Finished long-running operations are kept this long, then forgotten.
+    operation_ttl_s: int = 3600
+    # Jobs waiting per queue beyond which calls get RESOURCE_EXHAUSTED.
+    max_queue_depth: int = 64
+    max_critical_queue_depth: int = 1024
+    # Without a client deadline, a job may run this long.
+    default_job_timeout_s: int = 300
+    # A worker that has not renewed its liveness key for this long is dead.
+    worker_liveness_s: float = 3.0
+
+    def __post_init__(self) -> None:
+        if self.mode not in (ALL_IN_ONE, SERVER_WORKER):
+            raise ValueError(
+                f"mode must be {ALL_IN_ONE} or {SERVER_WORKER}, not {self.mode!r}"
+            )
+        if self.mode == SERVER_WORKER and not self.redis_url:
+            raise ValueError(f"{SERVER_WORKER} mode needs a Redis URL")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the server and workers can be told.
@@ -31,6 +66,7 @@ class Settings:
     configuration: Path | None = None
     cache_dir: Path = DEFAULT_CACHE_DIR
     upstream: UpstreamTimeouts = field(default_factory=UpstreamTimeouts)
+    queue: QueueSettings = field(default_factory=QueueSettings)
     shutdown_grace_s: float = 5.0
     log_format: str = "text"  # or "json"
     log_level: str = "INFO"
@@ -62,6 +98,15 @@ class Settings:
             upstream=UpstreamTimeouts(
                 connect_s=float(get("UPSTREAM_CONNECT_TIMEOUT_S", "3")),
                 read_s=float(get("UPSTREAM_READ_TIMEOUT_S", "10")),
+            ),
+            queue=QueueSettings(
+                mode=get("MODE", ALL_IN_ONE),
+                redis_url=get("REDIS_URL", ""),
+                cache_ttl_s=int(get("CACHE_TTL_S", "3600")),
+                operation_ttl_s=int(get("OPERATION_TTL_S", "3600")),
+                max_queue_depth=int(get("MAX_QUEUE_DEPTH", "64")),
+                max_critical_queue_depth=int(get("MAX_CRITICAL_QUEUE_DEPTH", "1024")),
+                default_job_timeout_s=int(get("DEFAULT_JOB_TIMEOUT_S", "300")),
             ),
             shutdown_grace_s=float(get("SHUTDOWN_GRACE_S", str(cls.shutdown_grace_s))),
             log_format=get("LOG_FORMAT", cls.log_format),

@@ -40,6 +40,8 @@ RETRY_AFTER_S = 2.0
 
 
 class Dispatcher(Protocol):
+    async def start(self) -> None: ...
+
     async def call(
         self, method: str, request: Message, context: aio.ServicerContext
     ) -> Message: ...
@@ -68,6 +70,9 @@ class InProcessDispatcher:
         }
         self._max_pending = max_pending or DEFAULT_MAX_PENDING
         self._pending = dict.fromkeys(Criticality, 0)
+
+    async def start(self) -> None:
+        """Nothing to start: the pools make their threads on demand."""
 
     async def call(
         self, method: str, request: Message, context: aio.ServicerContext

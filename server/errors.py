@@ -6,7 +6,9 @@
     ├── NotFoundError               NOT_FOUND: no resource by that id or name
     ├── UnavailableError            UNAVAILABLE: an upstream host is unreachable
     ├── ResourceExhaustedError      RESOURCE_EXHAUSTED: a size or queue limit hit
-    └── DeadlineExceededError       DEADLINE_EXCEEDED: the work ran out of time
+    ├── DeadlineExceededError       DEADLINE_EXCEEDED: the work ran out of time
+    ├── CancelledError              CANCELLED: the work was cancelled
+    └── RemoteError                 any of the above, raised in a worker process
 
 Every error carries ``google.rpc`` details, so REST clients receive the same
 information as JSON through Envoy.
@@ -15,6 +17,7 @@ information as JSON through Envoy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import grpc
 from google.protobuf import any_pb2
@@ -119,10 +122,38 @@ class ResourceExhaustedError(ServiceError):
     grpc_code = grpc.StatusCode.RESOURCE_EXHAUSTED
     reason = "RESOURCE_EXHAUSTED"
 
+    def __init__(self, message: str, retry_after_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+    def details(self) -> list[object]:
+        if not self.retry_after_s:
+            return super().details()
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromTimedelta(timedelta(seconds=self.retry_after_s))
+        return [*super().details(), retry]
+
 
 class DeadlineExceededError(ServiceError):
     grpc_code = grpc.StatusCode.DEADLINE_EXCEEDED
     reason = "DEADLINE_EXCEEDED"
+
+
+class CancelledError(ServiceError):
+    grpc_code = grpc.StatusCode.CANCELLED
+    reason = "CANCELLED"
+
+
+class RemoteError(ServiceError):
+    """An error a worker reported, carried as the status it encoded."""
+
+    def __init__(self, status: status_pb2.Status) -> None:
+        super().__init__(status.message)
+        self.status = status
+        self.grpc_code = _GRPC_CODES.get(status.code, grpc.StatusCode.INTERNAL)
+
+    def to_status(self) -> status_pb2.Status:
+        return self.status
 
 
 _RPC_CODES: dict[grpc.StatusCode, int] = {
@@ -131,5 +162,11 @@ _RPC_CODES: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.UNAVAILABLE: code_pb2.UNAVAILABLE,
     grpc.StatusCode.RESOURCE_EXHAUSTED: code_pb2.RESOURCE_EXHAUSTED,
     grpc.StatusCode.DEADLINE_EXCEEDED: code_pb2.DEADLINE_EXCEEDED,
+    grpc.StatusCode.CANCELLED: code_pb2.CANCELLED,
     grpc.StatusCode.INTERNAL: code_pb2.INTERNAL,
 }
+_GRPC_CODES = {number: code for code, number in _RPC_CODES.items()}
+
+
+def internal_status(message: str = "internal error") -> status_pb2.Status:
+    return status_pb2.Status(code=code_pb2.INTERNAL, message=message)

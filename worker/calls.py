@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
 
 from worker.criticality import Criticality
@@ -40,6 +41,22 @@ class Call:
     criticality: Criticality
     idempotent: bool = True
     cacheable: bool = True
+    explicit_response_type: type[Message] | None = None
+    # Tells a complete answer from a partial one; partial ones are not cached.
+    completeness: Callable[[Message], bool] | None = None
+
+    def is_complete(self, response: Message) -> bool:
+        return self.completeness is None or self.completeness(response)
+
+    @property
+    def response_type(self) -> type[Message]:
+        """The response class, from the method's descriptor unless given."""
+        if self.explicit_response_type is not None:
+            return self.explicit_response_type
+        service, method = self.method.strip("/").rsplit("/", 1)
+        pool = descriptor_pool.Default()
+        output = pool.FindServiceByName(service).FindMethodByName(method).output_type
+        return message_factory.GetMessageClass(output)
 
 
 REGISTRY: dict[str, Call] = {}
@@ -52,6 +69,8 @@ def register(
     *,
     idempotent: bool = True,
     cacheable: bool = True,
+    response_type: type[Message] | None = None,
+    completeness: Callable[[Message], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Decorator that adds a handler to :data:`REGISTRY`."""
 
@@ -59,7 +78,14 @@ def register(
         if method in REGISTRY:
             raise ValueError(f"{method} is registered twice")
         REGISTRY[method] = Call(
-            method, request_type, handler, criticality, idempotent, cacheable
+            method,
+            request_type,
+            handler,
+            criticality,
+            idempotent,
+            cacheable,
+            response_type,
+            completeness,
         )
         return handler
 

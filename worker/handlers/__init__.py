@@ -1,0 +1,1 @@
+"""Handlers of the calls that run on workers; importing this registers them."""
