@@ -6,6 +6,8 @@ import asyncio
 import logging
 import time
 
+from google.longrunning import operations_pb2_grpc as lro_grpc
+from google.longrunning import operations_proto_pb2 as lro_pb2
 from grpc import aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
@@ -17,6 +19,13 @@ from server.cache import CachingDispatcher, ResponseCache
 from server.config import SERVER_WORKER, Settings
 from server.dispatch import Dispatcher, InProcessDispatcher
 from server.interceptors import ErrorMappingInterceptor
+from server.operations import (
+    MemoryOperationStore,
+    OperationRunner,
+    OperationStore,
+    RedisOperationStore,
+)
+from server.operations_api import LongRunningServicer, OperationServicer
 from server.parcellations import ParcellationServicer
 from server.queue_dispatch import QueueDispatcher
 from server.regions import RegionServicer
@@ -24,6 +33,8 @@ from server.spaces import SpaceServicer
 from siibragrpc.v1 import (
     atlases_pb2,
     atlases_pb2_grpc,
+    operations_pb2,
+    operations_pb2_grpc,
     parcellations_pb2,
     parcellations_pb2_grpc,
     regions_pb2,
@@ -42,6 +53,8 @@ SERVICE_NAMES = tuple(
         (spaces_pb2, "SpaceService"),
         (parcellations_pb2, "ParcellationService"),
         (regions_pb2, "RegionService"),
+        (operations_pb2, "OperationService"),
+        (lro_pb2, "Operations"),
     )
 )
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -60,6 +73,17 @@ class Service:
         self.started_at = 0.0
         self.serving_at = 0.0
         self.dispatcher: Dispatcher = self._make_dispatcher()
+        store: OperationStore = (
+            RedisOperationStore(settings.queue.redis_url)
+            if settings.queue.redis_url
+            else MemoryOperationStore()
+        )
+        self.operations = OperationRunner(
+            self.dispatcher,
+            store,
+            settings.queue.operation_ttl_s,
+            settings.queue.default_job_timeout_s,
+        )
         self._server: aio.Server | None = None
         self._loading: asyncio.Task[None] | None = None
 
@@ -96,6 +120,7 @@ class Service:
         address = f"{self.settings.host}:{self.settings.grpc_port}"
         self.port = server.add_insecure_port(address)
         await self.dispatcher.start()
+        await self.operations.start()
         await server.start()
         self._server = server
         _LOGGER.info("listening on %s:%d", self.settings.host, self.port)
@@ -115,6 +140,12 @@ class Service:
         )
         regions_pb2_grpc.add_RegionServiceServicer_to_server(
             RegionServicer(self.catalog), server
+        )
+        operations_pb2_grpc.add_OperationServiceServicer_to_server(
+            OperationServicer(self.operations), server
+        )
+        lro_grpc.add_OperationsServicer_to_server(
+            LongRunningServicer(self.operations), server
         )
 
     async def _load(self) -> None:
@@ -146,4 +177,5 @@ class Service:
         if self._server is not None:
             await self._server.stop(self.settings.shutdown_grace_s)
             _LOGGER.info("stopped")
+        await self.operations.close()
         await self.dispatcher.close()

@@ -18,10 +18,9 @@ from collections.abc import Callable
 
 import redis.asyncio as aioredis
 from google.protobuf.message import Message
-from grpc import aio
 from redis.exceptions import RedisError
 
-from server.dispatch import Dispatcher
+from server.dispatch import Dispatcher, HasDeadline
 from worker.execute import lookup
 from worker.queues import PREFIX
 
@@ -133,7 +132,7 @@ class CachingDispatcher:
         await self.inner.start()
 
     async def call(
-        self, method: str, request: Message, context: aio.ServicerContext
+        self, method: str, request: Message, context: HasDeadline
     ) -> Message:
         call = lookup(method)
         if not call.cacheable:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from google.protobuf.message import Message
-from grpc import aio
 
 from server.errors import DeadlineExceededError, ResourceExhaustedError
 from worker.criticality import Criticality
@@ -39,17 +39,33 @@ DEFAULT_MAX_PENDING: dict[Criticality, int] = {
 RETRY_AFTER_S = 2.0
 
 
+class HasDeadline(Protocol):
+    """What a dispatcher reads of a call's context: the time left."""
+
+    def time_remaining(self) -> float | None: ...
+
+
+class Deadline:
+    """A deadline for work that no client call carries, e.g. an operation."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self._expires = time.monotonic() + timeout_s
+
+    def time_remaining(self) -> float:
+        return max(self._expires - time.monotonic(), 0.0)
+
+
 class Dispatcher(Protocol):
     async def start(self) -> None: ...
 
     async def call(
-        self, method: str, request: Message, context: aio.ServicerContext
+        self, method: str, request: Message, context: HasDeadline
     ) -> Message: ...
 
     async def close(self) -> None: ...
 
 
-def remaining_s(context: aio.ServicerContext) -> float | None:
+def remaining_s(context: HasDeadline) -> float | None:
     """Seconds left before the client's deadline, or None without one."""
     remaining = context.time_remaining()
     return None if remaining is None else max(remaining, 0.0)
@@ -75,7 +91,7 @@ class InProcessDispatcher:
         """Nothing to start: the pools make their threads on demand."""
 
     async def call(
-        self, method: str, request: Message, context: aio.ServicerContext
+        self, method: str, request: Message, context: HasDeadline
     ) -> Message:
         """Raises: ServiceError from the handler; RESOURCE_EXHAUSTED when the
         class's queue is full; DEADLINE_EXCEEDED past the client's deadline."""

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from google.protobuf.message import Message
-from grpc import aio
 from redis import Redis
 from redis.exceptions import RedisError
 from rq.command import send_stop_job_command
@@ -27,7 +26,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from server.config import QueueSettings
-from server.dispatch import RETRY_AFTER_S, remaining_s
+from server.dispatch import RETRY_AFTER_S, HasDeadline, remaining_s
 from server.errors import (
     DeadlineExceededError,
     ResourceExhaustedError,
@@ -121,7 +120,7 @@ class QueueDispatcher:
         return job_id
 
     async def call(
-        self, method: str, request: Message, context: aio.ServicerContext
+        self, method: str, request: Message, context: HasDeadline
     ) -> Message:
         """Runs a call on a worker and waits for its outcome.
 

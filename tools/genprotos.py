@@ -39,22 +39,35 @@ def _grpc_tools_include() -> Path:
     return Path(grpc_tools.__file__).parent / "_proto"
 
 
-# The google/api annotations our protos import, and the google/rpc error
-# details that Envoy must know to print a status's details as JSON.
+# The google protos our protos import, and the google/rpc error details that
+# Envoy must know to print a status's details as JSON. Keys are the import
+# paths; values the files' names inside googleapis-common-protos.
 GOOGLE_PROTOS = {
-    "api": ("annotations.proto", "http.proto", "httpbody.proto"),
-    "rpc": ("status.proto", "error_details.proto"),
+    f"google/api/{name}": f"api/{name}"
+    for name in (
+        "annotations.proto",
+        "http.proto",
+        "httpbody.proto",
+        "client.proto",
+        "field_behavior.proto",
+        "launch_stage.proto",
+    )
+} | {
+    "google/rpc/status.proto": "rpc/status.proto",
+    "google/rpc/error_details.proto": "rpc/error_details.proto",
+    "google/longrunning/operations.proto": "longrunning/operations_proto.proto",
 }
+# Not imported by our protos, but their messages appear in our responses.
+DESCRIPTOR_EXTRAS = ("google/rpc/status.proto", "google/rpc/error_details.proto")
 
 
 def copy_google_protos() -> None:
     """Copies the google protos we need out of googleapis-common-protos."""
     googleapis = _google_api_protos().parent
-    for package, files in GOOGLE_PROTOS.items():
-        target = PROTO_DEPS / "google" / package
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            shutil.copyfile(googleapis / package / name, target / name)
+    for import_path, source in GOOGLE_PROTOS.items():
+        target = PROTO_DEPS / import_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(googleapis / source, target)
 
 
 def _sources() -> list[str]:
@@ -90,7 +103,7 @@ def generate_descriptor() -> None:
     _protoc(
         f"--descriptor_set_out={DESCRIPTOR}",
         "--include_imports",
-        extra_sources=tuple(f"google/rpc/{name}" for name in GOOGLE_PROTOS["rpc"]),
+        extra_sources=DESCRIPTOR_EXTRAS,
     )
 
 

@@ -9,6 +9,7 @@ from google.protobuf import wrappers_pb2
 from rq import get_current_job
 
 from server.errors import NotFoundError
+from siibragrpc.v1 import atlases_pb2
 from worker.calls import register
 from worker.criticality import Criticality
 
@@ -65,3 +66,40 @@ def _fail(request: String) -> String:
 @register(CRASH, String, Criticality.FEATURES, response_type=String)
 def _crash(request: String) -> String:
     raise ValueError("a bug in a handler")
+
+
+COUNTED = "/test.Work/Counted"
+UNCACHEABLE = "/test.Work/Uncacheable"
+PARTIAL = "/test.Work/Partial"
+executions: list[str] = []
+
+
+def _counted(request: String) -> String:
+    executions.append(request.value)
+    return String(value=request.value.upper())
+
+
+register(COUNTED, String, Criticality.FEATURES, response_type=String)(_counted)
+register(
+    UNCACHEABLE, String, Criticality.FEATURES, cacheable=False, response_type=String
+)(_counted)
+register(
+    PARTIAL,
+    String,
+    Criticality.FEATURES,
+    response_type=String,
+    completeness=lambda response: not response.value.startswith("PARTIAL"),
+)(_counted)
+
+
+ATLAS_ECHO = "/test.Work/AtlasEcho"
+
+
+@register(
+    ATLAS_ECHO,
+    atlases_pb2.GetAtlasRequest,
+    Criticality.DOWNLOADS,
+    response_type=atlases_pb2.Atlas,
+)
+def _atlas_echo(request: atlases_pb2.GetAtlasRequest) -> atlases_pb2.Atlas:
+    return atlases_pb2.Atlas(id=request.atlas_id, name=f"echo of {request.atlas_id}")
