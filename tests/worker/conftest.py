@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from server.config import SERVER_WORKER, QueueSettings
-from server.envoy_proxy import free_port
+from server.local_redis import LocalRedis
 from server.queue_dispatch import QueueDispatcher
 from tests.worker import calls  # noqa: F401  (registers the test calls)
 from worker.beacon import LivenessBeacon
@@ -25,52 +24,16 @@ from worker.queues import queues_in_order
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class RedisServer:
-    """A redis-server process of our own, stoppable mid-test."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._workdir = workdir
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed")
-        self._process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self._workdir)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return
-            except OSError:
-                time.sleep(0.05)
-            except Exception:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            self._process.wait(5)
-
-
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
+def redis_server() -> Iterator[LocalRedis]:
+    server = LocalRedis()
     server.start()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture
-def redis(redis_server: RedisServer) -> Iterator[Redis]:
+def redis(redis_server: LocalRedis) -> Iterator[Redis]:
     client = Redis.from_url(redis_server.url)
     client.flushdb()
     yield client
@@ -79,7 +42,7 @@ def redis(redis_server: RedisServer) -> Iterator[Redis]:
 
 
 @pytest.fixture
-def queue_settings(redis_server: RedisServer) -> QueueSettings:
+def queue_settings(redis_server: LocalRedis) -> QueueSettings:
     return QueueSettings(mode=SERVER_WORKER, redis_url=redis_server.url)
 
 
@@ -127,7 +90,7 @@ class WorkerProcesses:
 
 
 @pytest.fixture
-def workers(redis_server: RedisServer) -> Iterator[WorkerProcesses]:
+def workers(redis_server: LocalRedis) -> Iterator[WorkerProcesses]:
     processes = WorkerProcesses(redis_server.url)
     yield processes
     processes.stop_all()

@@ -10,9 +10,10 @@ from server import cache as cache_module
 from server.cache import CachingDispatcher, ResponseCache
 from server.dispatch import InProcessDispatcher
 from server.errors import RemoteError, ServiceError
+from server.local_redis import LocalRedis
 from tests.worker import calls
 from tests.worker.calls import COUNTED, FAIL, PARTIAL, UNCACHEABLE, String
-from tests.worker.conftest import FakeContext, RedisServer
+from tests.worker.conftest import FakeContext
 
 
 class Version:
@@ -29,11 +30,11 @@ def version() -> Version:
 
 
 @pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
+def own_redis():
+    server = LocalRedis()
     server.start()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture
