@@ -153,6 +153,12 @@ class RegionTree:
             if parent >= 0:
                 self.children[parent].append(index)
         self.vocabulary = vocabulary
+        self._by_id: dict[str, list[int]] = {}
+        self._by_lowered: dict[str, list[int]] = {}
+        for index, region in enumerate(self.regions):
+            self._by_id.setdefault(region.id, []).append(index)
+            for key in {region.name.lower(), region.id.lower()}:
+                self._by_lowered.setdefault(key, []).append(index)
         self._words: list[tuple[str, ...]] | None = None
         # Filters are cached per tree: paging asks for the same one repeatedly.
         self.filter = lru_cache(maxsize=256)(self._filter)
@@ -200,17 +206,9 @@ class RegionTree:
         word of the name; the same with siibra's ``v`` prefix allowance. The
         first tier with a match decides.
         """
-        exact = [i for i, r in enumerate(self.regions) if r.id == spec]
+        exact = self._by_id.get(spec) or self._by_lowered.get(spec.lower())
         if exact:
-            return exact
-        lowered = spec.lower()
-        exact = [
-            i
-            for i, r in enumerate(self.regions)
-            if lowered in (r.name.lower(), r.id.lower())
-        ]
-        if exact:
-            return exact
+            return list(exact)
         for strict in (True, False):
             candidates = self._topmost(self._fuzzy(spec, strict))
             if len(candidates) > 1:
@@ -253,10 +251,19 @@ class Catalog:
             snapshot.preference.get("parcellations", {}),
             vocabulary,
         )
+        self._basic_parcellations = {
+            p.id: _basic_view(p) for p in snapshot.parcellations
+        }
         self.region_trees = {
             pid: RegionTree(regions, snapshot.region_parents[pid], vocabulary)
             for pid, regions in snapshot.regions.items()
         }
+
+    def basic_parcellation(
+        self, parcellation_id: str
+    ) -> parcellations_pb2.Parcellation:
+        """The BASIC view of a parcellation, built once at load."""
+        return self._basic_parcellations[parcellation_id]
 
     def warm(self) -> None:
         """Computes every lazily built match table, so no call pays for it."""
@@ -298,6 +305,16 @@ class Catalog:
         if len(found) > 1:
             raise AmbiguousError("region_id", spec, _describe(tree, found))
         return tree.regions[found[0]]
+
+
+def _basic_view(
+    parcellation: parcellations_pb2.Parcellation,
+) -> parcellations_pb2.Parcellation:
+    basic = parcellations_pb2.Parcellation()
+    basic.CopyFrom(parcellation)
+    for bulky in ("description", "publications", "regions"):
+        basic.ClearField(bulky)
+    return basic
 
 
 def _describe(tree: RegionTree, indices: list[int]) -> list[str]:

@@ -79,6 +79,12 @@ async def build_snapshot(
         )
 
 
+def _index(loaded: snapshot.Snapshot) -> Catalog:
+    catalog = Catalog(loaded)
+    catalog.warm()
+    return catalog
+
+
 async def load_catalog(
     cache_dir: Path, configuration: Path | None, siibra_cache_dir: Path
 ) -> Catalog:
@@ -88,18 +94,18 @@ async def load_catalog(
         CatalogBuildError: the snapshot could not be built.
     """
     started = time.perf_counter()
-    version = snapshot.data_version(configuration)
-    loaded = snapshot.load_cached(cache_dir, version)
+    version = await asyncio.to_thread(snapshot.data_version, configuration)
+    # Off the event loop: health checks keep being answered while this runs.
+    loaded = await asyncio.to_thread(snapshot.load_cached, cache_dir, version)
     source = "cache"
     if loaded is None:
         source = "siibra"
         _LOGGER.info("no snapshot for %s; building one with siibra", version)
         await build_snapshot(cache_dir, version, configuration, siibra_cache_dir)
-        loaded = snapshot.load_cached(cache_dir, version)
+        loaded = await asyncio.to_thread(snapshot.load_cached, cache_dir, version)
         if loaded is None:
             raise CatalogBuildError(f"builder wrote no readable snapshot for {version}")
-    catalog = Catalog(loaded)
-    catalog.warm()
+    catalog = await asyncio.to_thread(_index, loaded)
     _LOGGER.info(
         "catalog %s loaded from %s in %.2fs",
         version,

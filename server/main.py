@@ -47,29 +47,26 @@ def parse_settings(argv: list[str] | None) -> Settings:
 
 
 async def serve(settings: Settings) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Handlers first: a signal during start-up still stops Envoy and the server.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
     service = Service(settings)
     proxy = None
     try:
         await service.start()
-        if settings.rest_port:
+        if settings.rest_port and not stopping.is_set():
             proxy = EnvoyProxy(
                 settings.host, service.port, settings.rest_port, SERVICE_NAMES
             )
             await asyncio.to_thread(proxy.start)
-        await _wait_for_signal()
+        await stopping.wait()
         _LOGGER.info("shutting down")
     finally:
         if proxy is not None:
             proxy.stop()
         await service.stop()
-
-
-async def _wait_for_signal() -> None:
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
-    await stopping.wait()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from grpc import aio
 
 from catalog.loader import CatalogHandle
@@ -21,6 +23,10 @@ class ParcellationServicer(parcellations_pb2_grpc.ParcellationServiceServicer):
         catalog = self._catalog.get()
         items = catalog.parcellations.list(request.species)
         result = page(items, request, catalog.data_version, request.species.lower())
+        if request.view != parcellations_pb2.PARCELLATION_VIEW_FULL:
+            result = dataclasses.replace(
+                result, items=[catalog.basic_parcellation(p.id) for p in result.items]
+            )
         return parcellations_pb2.ListParcellationsResponse(
             parcellations=result.items,
             next_page_token=result.next_page_token,
@@ -32,4 +38,8 @@ class ParcellationServicer(parcellations_pb2_grpc.ParcellationServiceServicer):
         request: parcellations_pb2.GetParcellationRequest,
         context: aio.ServicerContext,
     ) -> parcellations_pb2.Parcellation:
-        return self._catalog.get().parcellations.get(request.parcellation_id)
+        catalog = self._catalog.get()
+        parcellation = catalog.parcellations.get(request.parcellation_id)
+        if request.view == parcellations_pb2.PARCELLATION_VIEW_BASIC:
+            return catalog.basic_parcellation(parcellation.id)
+        return parcellation

@@ -148,3 +148,40 @@ def test_empty_or_overlong_id_is_invalid(parcellations, spec):
         )
 
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_listing_is_basic_unless_full_is_asked(parcellations):
+    basic = parcellations.ListParcellations(
+        parcellations_pb2.ListParcellationsRequest()
+    )
+    full = parcellations.ListParcellations(
+        parcellations_pb2.ListParcellationsRequest(
+            view=parcellations_pb2.PARCELLATION_VIEW_FULL
+        )
+    )
+
+    julich = next(p for p in basic.parcellations if p.id == JULICH_3_1)
+    assert julich.name and julich.version.name == "3.1.0" and julich.spaces
+    assert not julich.publications and not julich.regions and not julich.description
+    julich_full = next(p for p in full.parcellations if p.id == JULICH_3_1)
+    assert julich_full.publications and julich_full.regions
+    assert basic.ByteSize() < full.ByteSize() / 5
+
+
+def test_get_is_full_unless_basic_is_asked(parcellations):
+    full = parcellations.GetParcellation(
+        parcellations_pb2.GetParcellationRequest(parcellation_id="julich 3.1")
+    )
+    basic = parcellations.GetParcellation(
+        parcellations_pb2.GetParcellationRequest(
+            parcellation_id="julich 3.1", view=parcellations_pb2.PARCELLATION_VIEW_BASIC
+        )
+    )
+
+    assert [r.name for r in full.regions] == [
+        "telencephalon",
+        "mesencephalon",
+        "metencephalon",
+        "diencephalon",
+    ]
+    assert not basic.regions and basic.id == full.id

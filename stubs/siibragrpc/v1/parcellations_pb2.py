@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from siibragrpc.v1 import common_pb2 as siibragrpc_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!siibragrpc/v1/parcellations.proto\x12\rsiibragrpc.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1asiibragrpc/v1/common.proto\"\xfc\x02\n\x0cParcellation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nshort_name\x18\x03 \x01(\t\x12\x0b\n\x03key\x18\x04 \x01(\t\x12\x0f\n\x07species\x18\x05 \x01(\t\x12\x10\n\x08modality\x18\x06 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\x12\x30\n\x0cpublications\x18\x08 \x03(\x0b\x32\x1a.siibragrpc.v1.Publication\x12+\n\x07version\x18\t \x01(\x0b\x32\x1a.siibragrpc.v1.VersionInfo\x12+\n\x07\x61tlases\x18\n \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\x12*\n\x06spaces\x18\x0b \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\x12\x14\n\x0cregion_count\x18\x0c \x01(\x05\x12+\n\x07regions\x18\r \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\"R\n\x18ListParcellationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07species\x18\x03 \x01(\t\"|\n\x19ListParcellationsResponse\x12\x32\n\rparcellations\x18\x01 \x03(\x0b\x32\x1b.siibragrpc.v1.Parcellation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"1\n\x16GetParcellationRequest\x12\x17\n\x0fparcellation_id\x18\x01 \x01(\t2\x9e\x02\n\x13ParcellationService\x12\x81\x01\n\x11ListParcellations\x12\'.siibragrpc.v1.ListParcellationsRequest\x1a(.siibragrpc.v1.ListParcellationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/parcellations\x12\x82\x01\n\x0fGetParcellation\x12%.siibragrpc.v1.GetParcellationRequest\x1a\x1b.siibragrpc.v1.Parcellation\"+\x82\xd3\xe4\x93\x02%\x12#/v1/parcellations/{parcellation_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!siibragrpc/v1/parcellations.proto\x12\rsiibragrpc.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1asiibragrpc/v1/common.proto\"\xfc\x02\n\x0cParcellation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nshort_name\x18\x03 \x01(\t\x12\x0b\n\x03key\x18\x04 \x01(\t\x12\x0f\n\x07species\x18\x05 \x01(\t\x12\x10\n\x08modality\x18\x06 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\x12\x30\n\x0cpublications\x18\x08 \x03(\x0b\x32\x1a.siibragrpc.v1.Publication\x12+\n\x07version\x18\t \x01(\x0b\x32\x1a.siibragrpc.v1.VersionInfo\x12+\n\x07\x61tlases\x18\n \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\x12*\n\x06spaces\x18\x0b \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\x12\x14\n\x0cregion_count\x18\x0c \x01(\x05\x12+\n\x07regions\x18\r \x03(\x0b\x32\x1a.siibragrpc.v1.ResourceRef\"\x81\x01\n\x18ListParcellationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0f\n\x07species\x18\x03 \x01(\t\x12-\n\x04view\x18\x04 \x01(\x0e\x32\x1f.siibragrpc.v1.ParcellationView\"|\n\x19ListParcellationsResponse\x12\x32\n\rparcellations\x18\x01 \x03(\x0b\x32\x1b.siibragrpc.v1.Parcellation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"`\n\x16GetParcellationRequest\x12\x17\n\x0fparcellation_id\x18\x01 \x01(\t\x12-\n\x04view\x18\x02 \x01(\x0e\x32\x1f.siibragrpc.v1.ParcellationView*n\n\x10ParcellationView\x12!\n\x1dPARCELLATION_VIEW_UNSPECIFIED\x10\x00\x12\x1b\n\x17PARCELLATION_VIEW_BASIC\x10\x01\x12\x1a\n\x16PARCELLATION_VIEW_FULL\x10\x02\x32\x9e\x02\n\x13ParcellationService\x12\x81\x01\n\x11ListParcellations\x12\'.siibragrpc.v1.ListParcellationsRequest\x1a(.siibragrpc.v1.ListParcellationsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/parcellations\x12\x82\x01\n\x0fGetParcellation\x12%.siibragrpc.v1.GetParcellationRequest\x1a\x1b.siibragrpc.v1.Parcellation\"+\x82\xd3\xe4\x93\x02%\x12#/v1/parcellations/{parcellation_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,14 +37,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PARCELLATIONSERVICE'].methods_by_name['ListParcellations']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/parcellations'
   _globals['_PARCELLATIONSERVICE'].methods_by_name['GetParcellation']._loaded_options = None
   _globals['_PARCELLATIONSERVICE'].methods_by_name['GetParcellation']._serialized_options = b'\202\323\344\223\002%\022#/v1/parcellations/{parcellation_id}'
+  _globals['_PARCELLATIONVIEW']._serialized_start=849
+  _globals['_PARCELLATIONVIEW']._serialized_end=959
   _globals['_PARCELLATION']._serialized_start=111
   _globals['_PARCELLATION']._serialized_end=491
-  _globals['_LISTPARCELLATIONSREQUEST']._serialized_start=493
-  _globals['_LISTPARCELLATIONSREQUEST']._serialized_end=575
-  _globals['_LISTPARCELLATIONSRESPONSE']._serialized_start=577
-  _globals['_LISTPARCELLATIONSRESPONSE']._serialized_end=701
-  _globals['_GETPARCELLATIONREQUEST']._serialized_start=703
-  _globals['_GETPARCELLATIONREQUEST']._serialized_end=752
-  _globals['_PARCELLATIONSERVICE']._serialized_start=755
-  _globals['_PARCELLATIONSERVICE']._serialized_end=1041
+  _globals['_LISTPARCELLATIONSREQUEST']._serialized_start=494
+  _globals['_LISTPARCELLATIONSREQUEST']._serialized_end=623
+  _globals['_LISTPARCELLATIONSRESPONSE']._serialized_start=625
+  _globals['_LISTPARCELLATIONSRESPONSE']._serialized_end=749
+  _globals['_GETPARCELLATIONREQUEST']._serialized_start=751
+  _globals['_GETPARCELLATIONREQUEST']._serialized_end=847
+  _globals['_PARCELLATIONSERVICE']._serialized_start=962
+  _globals['_PARCELLATIONSERVICE']._serialized_end=1248
 # @@protoc_insertion_point(module_scope)
