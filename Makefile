@@ -27,9 +27,13 @@ lint: $(STAMP)
 test: protos
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# gRPC on :50051 and REST (Envoy) on :8080, all-in-one, on the real configuration.
+# gRPC on :50051 and REST (Envoy) on :8080 on the real configuration.
+# MODE=server-worker adds a local Redis and WORKERS forking workers.
+MODE ?= all-in-one
+WORKERS ?= 2
 run: protos
-	$(BIN)/python -m server.main --grpc-port $(or $(GRPC_PORT),50051) --rest-port $(or $(REST_PORT),8080)
+	$(BIN)/python -m server.stack --mode $(MODE) --workers $(WORKERS) \
+		--grpc-port $(or $(GRPC_PORT),50051) --rest-port $(or $(REST_PORT),8080)
 
 bench: protos
 	$(BIN)/python -m bench $(BENCH_ARGS)
