@@ -34,3 +34,9 @@ def siibra() -> ModuleType:
         return load_siibra(
             current.configuration, current.siibra_cache_dir, current.upstream
         )
+
+
+def warm(siibra_module: ModuleType) -> None:
+    """Builds siibra's tables of atlases, spaces, parcellations and maps."""
+    for table in ("atlases", "spaces", "parcellations", "maps"):
+        list(getattr(siibra_module, table))
