@@ -7,6 +7,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from server.app import SERVICE_NAMES
+from server.envoy_proxy import EnvoyError, EnvoyProxy
 from tests.conftest import JULICH_3_1
 
 HOC1_LEFT = "Area hOc1 (V1, 17, CalcS) left"
@@ -82,3 +84,42 @@ def test_unknown_query_parameter_is_rejected(rest_url):
 def test_unknown_path_is_not_found(rest_url):
     assert get(rest_url, "/v1/brains").status_code == 404
     assert get(rest_url, "/admin").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/v1/brains", 404, 5),
+        ("/v1/atlases?colour=blue", 400, 3),
+        ("/v1/atlases?pageSize=abc", 400, 3),
+        ("/v1/atlases/" + "x" * 9000, 431, 3),
+    ],
+)
+def test_envoy_own_errors_are_json_too(rest_url, path, status, code):
+    response = requests.get(rest_url + path, timeout=10)
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["code"] == code
+
+
+def test_cors_preflight_is_answered(rest_url):
+    response = requests.options(
+        rest_url + "/v1/atlases",
+        headers={
+            "Origin": "https://viewer.example",
+            "Access-Control-Request-Method": "GET",
+        },
+        timeout=10,
+    )
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://viewer.example"
+
+
+def test_second_envoy_on_the_same_port_fails(service, rest_url):
+    port = int(rest_url.rsplit(":", 1)[1])
+    second = EnvoyProxy("127.0.0.1", service.port, port, SERVICE_NAMES)
+
+    with pytest.raises(EnvoyError):
+        second.start(timeout_s=10)
