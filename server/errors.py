@@ -24,6 +24,15 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 ERROR_DOMAIN = "siibra-grpc"
+# Messages and details echo what the client sent; beyond these lengths they
+# are cut, so that a huge input cannot make a status too large to send.
+MAX_MESSAGE_CHARS = 2000
+MAX_ECHO_CHARS = 200
+
+
+def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, marked as cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ServiceError(Exception):
@@ -33,6 +42,7 @@ class ServiceError(Exception):
     reason: str = "INTERNAL"
 
     def __init__(self, message: str) -> None:
+        message = shorten(message, MAX_MESSAGE_CHARS)
         super().__init__(message)
         self.message = message
 
@@ -78,6 +88,7 @@ class AmbiguousError(InvalidArgumentError):
     max_listed = 20
 
     def __init__(self, field: str, spec: str, candidates: Sequence[str]) -> None:
+        spec = shorten(spec)
         listed = list(candidates[: self.max_listed])
         more = len(candidates) - len(listed)
         names = "; ".join(listed) + (f"; and {more} more" if more > 0 else "")
@@ -100,6 +111,7 @@ class NotFoundError(ServiceError):
     reason = "NOT_FOUND"
 
     def __init__(self, resource_type: str, name: str, message: str = "") -> None:
+        name = shorten(name)
         super().__init__(message or f"no {resource_type} matches {name!r}")
         self.resource_type = resource_type
         self.name = name

@@ -47,7 +47,12 @@ def load_siibra(
 
     patches.apply(siibra)
     http.install(siibra_requests, timeouts)
-    logging.getLogger("siibra").setLevel(logging.WARNING)
+    # siibra installs a handler of its own; drop it so that its records go
+    # through the service's logging once, in the service's format.
+    siibra_logger = logging.getLogger("siibra")
+    siibra_logger.handlers.clear()
+    siibra_logger.propagate = True
+    siibra_logger.setLevel(logging.WARNING)
     _LOGGER.info(
         "siibra %s loaded, configuration %s",
         siibra.__version__,

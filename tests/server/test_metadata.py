@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from siibragrpc.v1 import atlases_pb2, parcellations_pb2, spaces_pb2
+from siibragrpc.v1 import atlases_pb2, parcellations_pb2, regions_pb2, spaces_pb2
 from tests.conftest import JULICH_3_1
 
 EXPECTED_ATLASES = {
@@ -185,3 +185,32 @@ def test_get_is_full_unless_basic_is_asked(parcellations):
         "diencephalon",
     ]
     assert not basic.regions and basic.id == full.id
+
+
+def test_unknown_view_is_invalid(parcellations):
+    with pytest.raises(grpc.RpcError) as caught:
+        parcellations.ListParcellations(
+            parcellations_pb2.ListParcellationsRequest(view=99)
+        )
+
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "view" in caught.value.details()
+
+
+def test_huge_input_gets_a_short_error_not_a_transport_failure(regions):
+    # The error echoes the input; uncut, 100 KB would overflow the trailers.
+    huge = "x" * 100_000
+    with pytest.raises(grpc.RpcError) as caught:
+        regions.ListRegions(
+            regions_pb2.ListRegionsRequest(
+                parcellation_id="julich 3.1", page_token=huge
+            )
+        )
+    with pytest.raises(grpc.RpcError) as not_found:
+        regions.GetRegion(
+            regions_pb2.GetRegionRequest(parcellation_id="x" * 500, region_id="y")
+        )
+
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert not_found.value.code() == grpc.StatusCode.NOT_FOUND
+    assert len(not_found.value.details()) < 300
