@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 from string import Template
 
+from server import children
+
 _LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +98,7 @@ class EnvoyProxy:
         """Raises: EnvoyError: Envoy exited or did not get ready in time."""
         # The child keeps its own copy of the log descriptor.
         with (self._workdir / "envoy.log").open("wb") as log:
-            self._process = subprocess.Popen(
+            self._process = children.spawn(
                 [
                     envoy_binary(),
                     "--config-path",

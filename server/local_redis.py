@@ -11,6 +11,7 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
+from server import children
 from server.envoy_proxy import free_port
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class LocalRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed")
-        self._process = subprocess.Popen(
+        self._process = children.spawn(
             [
                 *(binary, "--port", str(self.port), "--bind", "127.0.0.1"),
                 *("--save", "", "--appendonly", "no", "--dir", self._dir),

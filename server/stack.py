@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from server import logs
+from server import children, logs
 from server.config import ALL_IN_ONE, SERVER_WORKER, Settings
 from server.local_redis import LocalRedis
 from server.main import serve
@@ -29,22 +29,11 @@ _LOGGER = logging.getLogger(__name__)
 
 def start_worker(redis_url: str, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SIIBRA_GRPC_REDIS_URL": redis_url}
-    return subprocess.Popen(
+    return children.spawn(
         [sys.executable, "-m", "worker.main", "--preload", *args],
-        env=env,
         cwd=Path(__file__).resolve().parent.parent,
+        env=env,
     )
-
-
-def stop_processes(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         queue = dataclasses.replace(settings.queue, mode=mode, redis_url=redis_url)
         asyncio.run(serve(dataclasses.replace(settings, queue=queue, **ports)))
     finally:
-        stop_processes(workers)
+        # The server has stopped: no new jobs. Then workers, then their Redis.
+        children.stop(workers)
         if redis is not None:
             redis.stop()
             redis.close()
