@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install protos lint test run bench clean
+.PHONY: install protos lint test run bench bench-assignment clean
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ run: protos
 
 bench: protos
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Point assignment against siibra itself, and worker memory after volume
+# fetches, on synthetic volumes served from a local mirror.
+bench-assignment: protos
+	$(BIN)/python tools/bench_assignment.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Generic, Protocol, TypeVar
 
 from catalog import names
+from catalog.maps import MapTable
 from catalog.snapshot import NameVocabulary, Snapshot
 from server.errors import AmbiguousError, InvalidArgumentError, NotFoundError
 from siibragrpc.v1 import (
@@ -258,6 +259,7 @@ class Catalog:
             pid: RegionTree(regions, snapshot.region_parents[pid], vocabulary)
             for pid, regions in snapshot.regions.items()
         }
+        self.maps = MapTable(snapshot.maps)
 
     def basic_parcellation(
         self, parcellation_id: str

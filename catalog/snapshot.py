@@ -19,6 +19,7 @@ from pathlib import Path
 
 from siibragrpc.v1 import (
     atlases_pb2,
+    maps_pb2,
     parcellations_pb2,
     regions_pb2,
     spaces_pb2,
@@ -27,7 +28,7 @@ from siibragrpc.v1 import (
 _LOGGER = logging.getLogger(__name__)
 
 # Bump when the snapshot's layout or the serializers' output changes.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Snapshot:
     # Per kind ("atlases", ...): id -> position in siibra's preference order,
     # used when a specification matches several concepts.
     preference: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Parcellation maps with their regions, in siibra's order.
+    maps: list[maps_pb2.Map] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
         return pickle.dumps(
@@ -73,6 +76,7 @@ class Snapshot:
                 },
                 "region_parents": self.region_parents,
                 "preference": self.preference,
+                "maps": _pack(maps_pb2.ListMapsResponse(maps=self.maps)),
             },
             protocol=pickle.HIGHEST_PROTOCOL,
         )
@@ -100,6 +104,7 @@ class Snapshot:
             },
             region_parents=raw["region_parents"],
             preference=raw["preference"],
+            maps=list(maps_pb2.ListMapsResponse.FromString(raw["maps"]).maps),
         )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 import time
+from collections.abc import Callable
 
 from google.longrunning import operations_pb2_grpc as lro_grpc
 from google.longrunning import operations_proto_pb2 as lro_pb2
@@ -13,12 +16,16 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
+from catalog.genes import GeneIndexHandle
 from catalog.loader import CatalogHandle, load_catalog
 from server.atlases import AtlasServicer
 from server.cache import CachingDispatcher, ResponseCache
 from server.config import SERVER_WORKER, Settings
 from server.dispatch import Dispatcher, InProcessDispatcher
+from server.features import FeatureServicer
+from server.genes import GeneServicer
 from server.interceptors import ErrorMappingInterceptor
+from server.maps import MapServicer
 from server.operations import (
     MemoryOperationStore,
     OperationRunner,
@@ -29,10 +36,15 @@ from server.operations_api import LongRunningServicer, OperationServicer
 from server.parcellations import ParcellationServicer
 from server.queue_dispatch import QueueDispatcher
 from server.regions import RegionServicer
+from server.relations import RegionRelationServicer
 from server.spaces import SpaceServicer
 from siibragrpc.v1 import (
     atlases_pb2,
     atlases_pb2_grpc,
+    features_pb2,
+    features_pb2_grpc,
+    maps_pb2,
+    maps_pb2_grpc,
     operations_pb2,
     operations_pb2_grpc,
     parcellations_pb2,
@@ -42,6 +54,7 @@ from siibragrpc.v1 import (
     spaces_pb2,
     spaces_pb2_grpc,
 )
+from worker import handlers as _handlers  # noqa: F401  (registers worker calls)
 from worker import runtime
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,6 +66,10 @@ SERVICE_NAMES = tuple(
         (spaces_pb2, "SpaceService"),
         (parcellations_pb2, "ParcellationService"),
         (regions_pb2, "RegionService"),
+        (maps_pb2, "MapService"),
+        (features_pb2, "FeatureService"),
+        (features_pb2, "RegionRelationService"),
+        (features_pb2, "GeneService"),
         (operations_pb2, "OperationService"),
         (lro_pb2, "Operations"),
     )
@@ -84,8 +101,11 @@ class Service:
             settings.queue.operation_ttl_s,
             settings.queue.default_job_timeout_s,
         )
+        self.genes = GeneIndexHandle()
+        self.warm_s = 0.0
         self._server: aio.Server | None = None
         self._loading: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
 
     def _make_dispatcher(self) -> Dispatcher:
         queue = self.settings.queue
@@ -141,6 +161,18 @@ class Service:
         regions_pb2_grpc.add_RegionServiceServicer_to_server(
             RegionServicer(self.catalog), server
         )
+        maps_pb2_grpc.add_MapServiceServicer_to_server(
+            MapServicer(self.catalog, self.dispatcher), server
+        )
+        features_pb2_grpc.add_FeatureServiceServicer_to_server(
+            FeatureServicer(self.catalog, self.dispatcher), server
+        )
+        features_pb2_grpc.add_RegionRelationServiceServicer_to_server(
+            RegionRelationServicer(self.catalog, self.dispatcher), server
+        )
+        features_pb2_grpc.add_GeneServiceServicer_to_server(
+            GeneServicer(self.catalog, self.genes), server
+        )
         operations_pb2_grpc.add_OperationServiceServicer_to_server(
             OperationServicer(self.operations), server
         )
@@ -162,6 +194,32 @@ class Service:
             await self.health.set(name, SERVING)
         self.serving_at = time.perf_counter()
         _LOGGER.info("SERVING %.2fs after start", self.serving_at - self.started_at)
+        self._warming = asyncio.create_task(self._warm())
+
+    async def _warm(self) -> None:
+        """Does after SERVING what the first calls would pay: the gene index;
+        in all-in-one mode also siibra's import and the features' index,
+        whose anchor decoding takes seconds per process (server-worker
+        workers do it with ``--preload`` before they take jobs).
+
+        It runs on a daemon thread: the event loop keeps answering, and a
+        stopping server does not wait for it.
+        """
+        started = time.perf_counter()
+        await self.genes.get()
+        if self.settings.queue.mode != SERVER_WORKER:
+            try:
+                await _in_daemon_thread(_warm_in_process)
+            except Exception:
+                _LOGGER.exception("warm-up failed; the first calls will do it")
+        self.warm_s = time.perf_counter() - started
+        _LOGGER.info("warm %.2fs after SERVING", self.warm_s)
+
+    async def wait_until_warm(self, timeout_s: float) -> None:
+        """Raises: TimeoutError, or the loading error."""
+        await self.wait_until_serving(timeout_s)
+        assert self._warming is not None
+        await asyncio.wait_for(asyncio.shield(self._warming), timeout_s)
 
     async def wait_until_serving(self, timeout_s: float) -> None:
         """Raises: TimeoutError, or the loading error."""
@@ -172,10 +230,53 @@ class Service:
     async def stop(self) -> None:
         """Reports NOT_SERVING, then lets calls in flight finish within the grace."""
         await self.health.enter_graceful_shutdown()
-        if self._loading is not None and not self._loading.done():
-            self._loading.cancel()
+        for task in (self._loading, self._warming):
+            if task is not None and not task.done():
+                task.cancel()
         if self._server is not None:
             await self._server.stop(self.settings.shutdown_grace_s)
             _LOGGER.info("stopped")
         await self.operations.close()
         await self.dispatcher.close()
+
+
+# While warming, the interpreter hands the GIL to the event loop this often
+# (default 5 ms): warm-up is pure Python for seconds, and metadata calls
+# would otherwise wait for it several times each.
+WARM_SWITCH_INTERVAL_S = 0.0005
+
+
+def _warm_in_process() -> None:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(WARM_SWITCH_INTERVAL_S)
+    try:
+        runtime.warm(runtime.siibra())
+        runtime.run_warmups()
+    finally:
+        sys.setswitchinterval(previous)
+
+
+async def _in_daemon_thread(work: Callable[[], None]) -> None:
+    """Runs ``work`` on a daemon thread and waits for it without blocking."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(_settle, done, error)
+        else:
+            loop.call_soon_threadsafe(_settle, done, None)
+
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
+    await done
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from upstream.http import UpstreamTimeouts
+from upstream.http import DEFAULT_MAX_FETCH_BYTES, UpstreamPolicy, UpstreamTimeouts
+from upstream.mirrors import Mirror, parse_mirrors
 
 ENV_PREFIX = "SIIBRA_GRPC_"
 # The configuration snapshot laid beside the repository on development machines.
@@ -57,7 +58,9 @@ class Settings:
     """Everything the server and workers can be told.
 
     ``configuration`` is a local siibra configuration folder; None means
-    siibra's online default.
+    siibra's online default. ``upstream_mirrors`` send the fetches for some
+    upstream hosts to other base URLs; ``max_fetch_bytes`` is the most one
+    call may download (see :class:`upstream.http.UpstreamPolicy`).
     """
 
     host: str = "127.0.0.1"
@@ -67,13 +70,27 @@ class Settings:
     cache_dir: Path = DEFAULT_CACHE_DIR
     upstream: UpstreamTimeouts = field(default_factory=UpstreamTimeouts)
     queue: QueueSettings = field(default_factory=QueueSettings)
+    upstream_mirrors: tuple[Mirror, ...] = ()
+    max_fetch_bytes: int = DEFAULT_MAX_FETCH_BYTES
+    # A feature whose matching failed upstream is reported as skipped, and
+    # not tried again, for this long (see worker.features.engine).
+    feature_retry_after_s: float = 60.0
     shutdown_grace_s: float = 5.0
     log_format: str = "text"  # or "json"
     log_level: str = "INFO"
 
+    def __post_init__(self) -> None:
+        _ = self.upstream_policy  # validates the upstream settings
+
     @property
     def siibra_cache_dir(self) -> Path:
         return self.cache_dir / "siibra"
+
+    @property
+    def upstream_policy(self) -> UpstreamPolicy:
+        return UpstreamPolicy(
+            self.upstream, self.upstream_mirrors, self.max_fetch_bytes
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -107,6 +124,11 @@ class Settings:
                 max_queue_depth=int(get("MAX_QUEUE_DEPTH", "64")),
                 max_critical_queue_depth=int(get("MAX_CRITICAL_QUEUE_DEPTH", "1024")),
                 default_job_timeout_s=int(get("DEFAULT_JOB_TIMEOUT_S", "300")),
+            ),
+            upstream_mirrors=parse_mirrors(get("UPSTREAM_MIRRORS", "")),
+            max_fetch_bytes=int(get("MAX_FETCH_BYTES", str(DEFAULT_MAX_FETCH_BYTES))),
+            feature_retry_after_s=float(
+                get("FEATURE_RETRY_AFTER_S", str(cls.feature_retry_after_s))
             ),
             shutdown_grace_s=float(get("SHUTDOWN_GRACE_S", str(cls.shutdown_grace_s))),
             log_format=get("LOG_FORMAT", cls.log_format),

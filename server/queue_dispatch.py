@@ -61,6 +61,10 @@ class QueueDispatcher:
         self._aredis = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
         self._waiters: dict[str, _Waiter] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        # Jobs that looked lost at the last watchdog tick: declared lost only
+        # if they still do at the next, so a late liveness renewal under load
+        # never runs a job twice.
+        self._suspects: set[str] = set()
 
     async def start(self) -> None:
         self._tasks = [
@@ -231,7 +235,9 @@ class QueueDispatcher:
                 continue
             for job_id in finished:
                 await self._resolve(job_id)
-            for job_id in lost:
+            confirmed = self._suspects & set(lost)
+            self._suspects = set(lost) - confirmed
+            for job_id in confirmed:
                 waiter = self._waiters.get(job_id)
                 if waiter is not None and not waiter.future.done():
                     waiter.future.set_exception(WorkerLostError(job_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -26,10 +27,6 @@ def upstream_errors() -> Iterator[None]:
         UnavailableError: a host could not be reached, timed out, or answered
             with an error status; the message names the host.
     """
-    # siibra's error class is imported lazily: this module must not import
-    # siibra in processes that never load it.
-    from siibra.retrieval.requests import SiibraHttpRequestError
-
     try:
         yield
     except requests.Timeout as error:
@@ -40,8 +37,20 @@ def upstream_errors() -> Iterator[None]:
         url = error.request.url if error.request is not None else None
         _LOGGER.warning("upstream unreachable: %s", url)
         raise UnavailableError(f"{_host(url)} cannot be reached") from error
-    except SiibraHttpRequestError as error:
-        _LOGGER.warning("upstream answered %s: %s", error.status_code, error.url)
-        raise UnavailableError(
-            f"{_host(error.url)} answered HTTP {error.status_code}"
-        ) from error
+    except Exception as error:
+        if not isinstance(error, _siibra_http_error()):
+            raise
+        status, url = getattr(error, "status_code", 0), getattr(error, "url", None)
+        _LOGGER.warning("upstream answered %s: %s", status, url)
+        raise UnavailableError(f"{_host(url)} answered HTTP {status}") from error
+
+
+def _siibra_http_error() -> type[Exception] | tuple[()]:
+    """siibra's HTTP error class, if siibra is loaded; else nothing to match.
+
+    Importing siibra here would load it before ``upstream.loader`` has set
+    its configuration and cache folder (read once, at import), and it must
+    not be loaded at all in processes that never use it.
+    """
+    module = sys.modules.get("siibra.retrieval.requests")
+    return getattr(module, "SiibraHttpRequestError", ())

@@ -8,6 +8,18 @@ other, so an upgrade of siibra forces a look at whether each is still needed.
   and maps. The patch defers those fetches until a mesh is actually used.
 * ``Species.decode`` indexes its id tables with the full URL it was given
   rather than the id it extracted, raising ``KeyError``.
+* ``SparseMap._read_voxel`` (point assignment to statistical maps) indexes its
+  voxel table without bounds checks, and reads the background marker -1 as an
+  index: a point in the background is assigned the regions of the table's last
+  entry, a point outside the volume raises ``IndexError``, or for negative
+  voxel indices wraps around to the far side of the volume. The patch skips
+  both, as ``Map._read_voxel`` does for labelled maps.
+* Related regions (``Region.get_related_regions``) read EBRAINS Knowledge
+  Graph documents from a public data-proxy bucket through ebrains_drive's
+  own ``requests`` sessions, made at import: no timeouts, no mirrors, no
+  disk cache, and four requests per document on threads that do not carry
+  the call's fetch scope. The patch fetches each document by its public
+  URL through siibra's ``HttpRequest``, in the calling thread.
 """
 
 from __future__ import annotations
@@ -33,6 +45,8 @@ def apply(siibra: Any) -> None:
         )
     _defer_mesh_fragment_info()
     _decode_species_urls()
+    _bound_sparse_voxel_reads()
+    _fetch_region_relations_through_siibra()
 
 
 def _defer_mesh_fragment_info() -> None:
@@ -84,3 +98,61 @@ def _decode_species_urls() -> None:
 
     Species.decode = classmethod(decode)
     Species._siibra_grpc_decode = True
+
+
+def _bound_sparse_voxel_reads() -> None:
+    import numpy as np
+    from siibra.volumes.sparsemap import SparseMap
+
+    if getattr(SparseMap, "_siibra_grpc_bounded", False):
+        return
+
+    def read_voxel(self: Any, x: Any, y: Any, z: Any) -> list[tuple[Any, ...]]:
+        index = self.sparse_index
+        xyz = [np.atleast_1d(np.asarray(v)) for v in (x, y, z)]
+        inside = np.all(
+            [(v >= 0) & (v < n) for v, n in zip(xyz, index.voxels.shape, strict=True)],
+            axis=0,
+        )
+        entries = index.voxels[tuple(v[inside] for v in xyz)]
+        return [
+            (int(point), volume, None, value)
+            for point, entry in zip(np.flatnonzero(inside), entries, strict=True)
+            if entry >= 0  # -1 marks voxels no region covers
+            for volume, value in index.probs[entry].items()
+        ]
+
+    SparseMap._read_voxel = read_voxel
+    SparseMap._siibra_grpc_bounded = True
+
+
+# Where ebrains_drive's BucketApiClient finds the documents siibra reads for
+# related regions: bucket "reference-atlas-data" on the public data proxy.
+REGION_RELATIONS_URL = (
+    "https://data-proxy.ebrains.eu/api/v1/buckets/reference-atlas-data/{}"
+)
+
+
+def _fetch_region_relations_through_siibra() -> None:
+    from siibra.core.region import RegionRelationAssessments
+    from siibra.retrieval.requests import DECODERS, HttpRequest
+
+    if getattr(RegionRelationAssessments, "_siibra_grpc_fetched", False):
+        return
+
+    def get_object(cls: Any, obj: str) -> Any:
+        url = REGION_RELATIONS_URL.format(obj.lstrip("/"))
+        return HttpRequest(url, DECODERS[".json"]).get()
+
+    def get_snapshot_factory(cls: Any, type_str: str) -> Any:
+        def get_objects(ids: str | list[str]) -> list[Any]:
+            return [
+                cls.get_object(f"ebrainsquery/v3/{type_str}/{uuid}.json")
+                for uuid in cls.parse_id_arg(ids)
+            ]
+
+        return get_objects
+
+    RegionRelationAssessments.get_object = classmethod(get_object)
+    RegionRelationAssessments.get_snapshot_factory = classmethod(get_snapshot_factory)
+    RegionRelationAssessments._siibra_grpc_fetched = True

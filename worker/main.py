@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--preload",
         action="store_true",
-        help="also build siibra's tables before taking jobs, so no job pays for it",
+        help="also build siibra's tables and the features' index before taking "
+        "jobs, so no job pays for them",
     )
     parser.add_argument("--name", default="", help="worker name (default: unique)")
     parser.add_argument(
@@ -67,10 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     # siibra is imported before any job, so forked work horses inherit it
     # instead of importing it again (over a second) for every job.
     siibra = runtime.siibra()
+    classes = tuple(Criticality(name) for name in args.queues.split(",") if name)
     if args.preload:
         runtime.warm(siibra)
+        runtime.run_warmups(classes)
 
-    classes = tuple(Criticality(name) for name in args.queues.split(",") if name)
     connection = Redis.from_url(settings.queue.redis_url)
     name = args.name or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     beacon = LivenessBeacon(connection, name, settings.queue.worker_liveness_s)
