@@ -74,6 +74,8 @@ SERVICE_NAMES = tuple(
         (lro_pb2, "Operations"),
     )
 )
+# Shutdown waits for this long without a new call before it stops serving.
+DRAIN_QUIET_S = 0.2
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -90,6 +92,7 @@ class Service:
         self.started_at = 0.0
         self.serving_at = 0.0
         self.dispatcher: Dispatcher = self._make_dispatcher()
+        self._interceptor = ErrorMappingInterceptor()
         store: OperationStore = (
             RedisOperationStore(settings.queue.redis_url)
             if settings.queue.redis_url
@@ -123,7 +126,12 @@ class Service:
 
     async def start(self) -> int:
         self.started_at = time.perf_counter()
-        server = aio.server(interceptors=[ErrorMappingInterceptor()])
+        server = aio.server(
+            interceptors=[self._interceptor],
+            # gRPC shares ports by default: a second server on the same port
+            # must fail instead of silently taking half of the calls.
+            options=[("grpc.so_reuseport", 0)],
+        )
         runtime.configure(self.settings)
         self._add_servicers(server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
@@ -227,6 +235,21 @@ class Service:
             raise RuntimeError("start() first")
         await asyncio.wait_for(asyncio.shield(self._loading), timeout_s)
 
+    async def _drain(self) -> None:
+        """Keeps serving until the calls already sent have been answered.
+
+        gRPC's own stop cancels calls it has received but not yet handed to
+        a handler, and a busy server hands them over only as earlier ones
+        finish. So it serves on until no call is running and none has started
+        for a moment, up to the grace period.
+        """
+        deadline = time.monotonic() + self.settings.shutdown_grace_s
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            quiet_s = time.monotonic() - self._interceptor.last_started
+            if self._interceptor.active == 0 and quiet_s >= DRAIN_QUIET_S:
+                return
+
     async def stop(self) -> None:
         """Reports NOT_SERVING, then lets calls in flight finish within the grace."""
         await self.health.enter_graceful_shutdown()
@@ -234,6 +257,7 @@ class Service:
             if task is not None and not task.done():
                 task.cancel()
         if self._server is not None:
+            await self._drain()
             await self._server.stop(self.settings.shutdown_grace_s)
             _LOGGER.info("stopped")
         await self.operations.close()

@@ -19,9 +19,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc import aio
 
-from server.errors import ServiceError
+from server.errors import InvalidArgumentError, ServiceError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,6 +30,12 @@ _STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 class ErrorMappingInterceptor(aio.ServerInterceptor):
+    def __init__(self) -> None:
+        # Calls being handled now, and when the last one began: shutdown
+        # waits until none runs and none has begun for a moment.
+        self.active = 0
+        self.last_started = 0.0
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
@@ -41,13 +48,23 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
         if handler.unary_unary is not None:
             unary = handler.unary_unary
 
-            async def unary_unary(request: Any, context: aio.ServicerContext) -> Any:
-                async with _mapped(method, context):
-                    return await unary(request, context)
+            decode = _decoder(handler.request_deserializer)
 
+            async def unary_unary(raw: bytes, context: aio.ServicerContext) -> Any:
+                self.active += 1
+                self.last_started = time.monotonic()
+                try:
+                    async with _mapped(method, context):
+                        return await unary(decode(raw), context)
+                finally:
+                    self.active -= 1
+
+            # Requests reach the wrapper as bytes: a message that does not
+            # decode is the client's error (INVALID_ARGUMENT), which gRPC
+            # itself would report as UNKNOWN.
             return grpc.unary_unary_rpc_method_handler(
                 unary_unary,
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=None,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None and inspect.isasyncgenfunction(
@@ -55,19 +72,42 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
         ):
             stream = handler.unary_stream
 
+            decode_stream = _decoder(handler.request_deserializer)
+
             async def unary_stream(
-                request: Any, context: aio.ServicerContext
+                raw: bytes, context: aio.ServicerContext
             ) -> AsyncIterator[Any]:
-                async with _mapped(method, context):
-                    async for response in stream(request, context):
-                        yield response
+                self.active += 1
+                self.last_started = time.monotonic()
+                try:
+                    async with _mapped(method, context):
+                        async for response in stream(decode_stream(raw), context):
+                            yield response
+                finally:
+                    self.active -= 1
 
             return grpc.unary_stream_rpc_method_handler(
                 unary_stream,
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=None,
                 response_serializer=handler.response_serializer,
             )
         return handler
+
+
+def _decoder(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any]:
+    """The method's deserializer, raising INVALID_ARGUMENT for bad bytes."""
+
+    def decode(raw: bytes) -> Any:
+        if deserializer is None:
+            return raw
+        try:
+            return deserializer(raw)
+        except DecodeError as error:
+            raise InvalidArgumentError(
+                f"the request does not decode: {error}"
+            ) from None
+
+    return decode
 
 
 @asynccontextmanager

@@ -64,9 +64,11 @@ async def serve(settings: Settings) -> None:
         await stopping.wait()
         _LOGGER.info("shutting down")
     finally:
+        # The server drains first, so REST calls in flight through Envoy are
+        # answered too; Envoy goes last.
+        await service.stop()
         if proxy is not None:
             proxy.stop()
-        await service.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,6 +36,10 @@ _METADATA_SERVICES = (
     "siibragrpc.v1.SpaceService",
     "siibragrpc.v1.ParcellationService",
     "siibragrpc.v1.RegionService",
+    # Map listings and gene search come from memory; the map calls that do
+    # real work are registered worker calls, found before this list.
+    "siibragrpc.v1.MapService",
+    "siibragrpc.v1.GeneService",
 )
 
 

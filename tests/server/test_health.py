@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import grpc
 import pytest
@@ -10,7 +11,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from server.app import SERVICE_NAMES, Service
-from siibragrpc.v1 import atlases_pb2, atlases_pb2_grpc
+from siibragrpc.v1 import atlases_pb2, atlases_pb2_grpc, regions_pb2, regions_pb2_grpc
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -66,3 +67,38 @@ def test_reports_not_serving_during_shutdown(loop_thread, settings):
         loop_thread.run(service.health.enter_graceful_shutdown())
         assert check(channel) == NOT_SERVING
     loop_thread.run(service.stop())
+
+
+def test_calls_in_flight_at_shutdown_complete(loop_thread, settings):
+    service = Service(settings)
+    loop_thread.run(service.start())
+    loop_thread.run(service.wait_until_serving(30))
+    with grpc.insecure_channel(f"127.0.0.1:{service.port}") as channel:
+        stub = regions_pb2_grpc.RegionServiceStub(channel)
+        request = regions_pb2.ListRegionsRequest(
+            parcellation_id="julich 3.1", page_size=1000
+        )
+        in_flight = [stub.ListRegions.future(request, timeout=30) for _ in range(40)]
+        time.sleep(0.005)
+        loop_thread.run(service.stop())
+
+        codes = [f.exception().code() if f.exception() else "OK" for f in in_flight]
+
+    assert codes == ["OK"] * 40
+
+
+def test_undecodable_request_is_invalid_argument(channel):
+    call = channel.unary_unary("/siibragrpc.v1.ParcellationService/GetParcellation")
+
+    for raw in (b"\x0a\x02\xff\xfe", b"\xff\xff\xff\xff\xff"):
+        with pytest.raises(grpc.RpcError) as caught:
+            call(raw, timeout=5)
+        assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "does not decode" in caught.value.details()
+
+
+def test_second_server_on_the_same_port_fails(loop_thread, service, settings):
+    second = Service(dataclasses.replace(settings, grpc_port=service.port))
+
+    with pytest.raises(RuntimeError):
+        loop_thread.run(second.start())
