@@ -14,15 +14,16 @@ from typing import Any
 
 from serializers.common import doi_from_url, ref
 from siibragrpc.v1 import common_pb2, features_pb2, maps_pb2
-from worker.features.engine import Compound, Entry, Match, TypeInfo
-from worker.features.engine import readable_type_name as _readable
 from worker.features.ids import PARCELLATION, REGION, SPACE
+from worker.features.model import Compound, Entry, Match, TypeInfo, element_index
+from worker.features.model import readable_type_name as _readable
 
 _CONCEPT_KINDS = {
     REGION: features_pb2.CONCEPT_KIND_REGION,
     PARCELLATION: features_pb2.CONCEPT_KIND_PARCELLATION,
     SPACE: features_pb2.CONCEPT_KIND_SPACE,
 }
+_QUALIFICATION_NAMES = frozenset(features_pb2.Qualification.keys())
 # The EBRAINS Knowledge Graph's search page of any instance id.
 KG_SEARCH_URL = "https://search.kg.ebrains.eu/instances/{}"
 
@@ -41,12 +42,12 @@ def feature_type(info: TypeInfo) -> features_pb2.FeatureType:
 
 
 def qualification(value: Any) -> int:
-    """siibra's ``Qualification`` as the enum value of the same name."""
+    """siibra's ``Qualification`` as the enum value of the same name;
+    UNSPECIFIED for one the contract does not know."""
     name = f"QUALIFICATION_{getattr(value, 'name', '')}"
-    return int(features_pb2.Qualification.Value(name)) if name in _QUALIFICATIONS else 0
-
-
-_QUALIFICATIONS = set(features_pb2.Qualification.keys())
+    if name not in _QUALIFICATION_NAMES:
+        return features_pb2.QUALIFICATION_UNSPECIFIED
+    return int(features_pb2.Qualification.Value(name))
 
 
 def data_kind(feature_type: type) -> int:
@@ -280,8 +281,6 @@ def compound(
         element_count=len(members),
     )
     if with_elements:
-        from worker.features.engine import element_index
-
         message.elements.extend(
             features_pb2.FeatureElement(
                 id=m.feature_id, name=_name(m.feature), index=element_index(m.feature)

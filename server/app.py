@@ -74,6 +74,12 @@ SERVICE_NAMES = tuple(
         (lro_pb2, "Operations"),
     )
 )
+# In all-in-one mode these report SERVING once warm (see Service._warm), so a
+# client that waits for them never pays the first listing's cold cost.
+WARMED_SERVICES = tuple(
+    features_pb2.DESCRIPTOR.services_by_name[name].full_name
+    for name in ("FeatureService", "RegionRelationService")
+)
 # Shutdown waits for this long without a new call before it stops serving.
 DRAIN_QUIET_S = 0.2
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -198,8 +204,10 @@ class Service:
             _LOGGER.exception("the atlas metadata could not be loaded; not serving")
             raise
         self.catalog.set(catalog)
+        warm_later = self.settings.queue.mode != SERVER_WORKER
         for name in ("", *SERVICE_NAMES):
-            await self.health.set(name, SERVING)
+            if not (warm_later and name in WARMED_SERVICES):
+                await self.health.set(name, SERVING)
         self.serving_at = time.perf_counter()
         _LOGGER.info("SERVING %.2fs after start", self.serving_at - self.started_at)
         self._warming = asyncio.create_task(self._warm())
@@ -208,7 +216,8 @@ class Service:
         """Does after SERVING what the first calls would pay: the gene index;
         in all-in-one mode also siibra's import and the features' index,
         whose anchor decoding takes seconds per process (server-worker
-        workers do it with ``--preload`` before they take jobs).
+        workers do it with ``--preload`` before they take jobs). The services
+        of :data:`WARMED_SERVICES` report SERVING when it is done.
 
         It runs on a daemon thread: the event loop keeps answering, and a
         stopping server does not wait for it.
@@ -221,6 +230,8 @@ class Service:
             except Exception:
                 _LOGGER.exception("warm-up failed; the first calls will do it")
         self.warm_s = time.perf_counter() - started
+        for name in WARMED_SERVICES:
+            await self.health.set(name, SERVING)
         _LOGGER.info("warm %.2fs after SERVING", self.warm_s)
 
     async def wait_until_warm(self, timeout_s: float) -> None:
@@ -270,14 +281,20 @@ class Service:
 WARM_SWITCH_INTERVAL_S = 0.0005
 
 
+# Servers of one process (tests) warm one at a time: the work is shared, and
+# the switch interval is the process's.
+_WARM_LOCK = threading.Lock()
+
+
 def _warm_in_process() -> None:
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(WARM_SWITCH_INTERVAL_S)
-    try:
-        runtime.warm(runtime.siibra())
-        runtime.run_warmups()
-    finally:
-        sys.setswitchinterval(previous)
+    with _WARM_LOCK:
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(WARM_SWITCH_INTERVAL_S)
+        try:
+            runtime.warm(runtime.siibra())
+            runtime.run_warmups()
+        finally:
+            sys.setswitchinterval(previous)
 
 
 async def _in_daemon_thread(work: Callable[[], None]) -> None:

@@ -8,9 +8,10 @@ Prints three sets of figures; asserts nothing:
 2. A real all-in-one server (``python -m server.main``, its own process):
    metadata latency (GetRegion over gRPC, back to back) while the server
    warms its features in the background after SERVING, and after; and how
-   long after SERVING the features are warm.
-3. Listings over gRPC once warm: the first listing of a region (a concept
-   no call asked about before) and repeated ones.
+   long after SERVING the features are warm (FeatureService's health).
+3. Listings over gRPC once FeatureService reports SERVING: the first
+   listing of a region (a concept no call asked about before) and repeated
+   ones.
 
 Usage: .venv/bin/python tools/bench_features.py [--runs 200]
 """
@@ -52,7 +53,7 @@ JULICH_3_1 = (
 FINGERPRINT = "ReceptorDensityFingerprint"
 FIRST_REGION = "Area hOc1 (V1, 17, CalcS) left"
 OTHER_REGION = "Area 44 (IFG) left"
-WARM_LOG_LINE = "after SERVING"
+FEATURE_SERVICE = "siibragrpc.v1.FeatureService"
 # A metadata call is said to suffer when its p99 grows by more than this.
 SUFFERS_ABOVE = 2.0
 
@@ -114,20 +115,25 @@ def fresh_process(mode: str, configuration: Path, cache: Path) -> dict[str, Any]
     return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def is_serving(channel: grpc.Channel, service: str = "") -> bool:
+    health = health_pb2_grpc.HealthStub(channel)
+    try:
+        request = health_pb2.HealthCheckRequest(service=service)
+        status = health.Check(request, timeout=1).status
+    except grpc.RpcError:
+        return False
+    return status == health_pb2.HealthCheckResponse.SERVING
+
+
 def wait_serving(
     channel: grpc.Channel, server: ServerProcess, timeout_s: float
 ) -> float:
     """Polls health until SERVING; returns the time it was first seen."""
-    health = health_pb2_grpc.HealthStub(channel)
     deadline = time.perf_counter() + timeout_s
     while time.perf_counter() < deadline:
         server.check_running()
-        try:
-            status = health.Check(health_pb2.HealthCheckRequest(), timeout=1).status
-            if status == health_pb2.HealthCheckResponse.SERVING:
-                return time.perf_counter()
-        except grpc.RpcError:
-            pass
+        if is_serving(channel):
+            return time.perf_counter()
         time.sleep(0.01)
     raise TimeoutError("the server did not report SERVING")
 
@@ -163,7 +169,8 @@ def server_figures(cache_dir: Path, runs: int) -> dict[str, Any]:
             regions = regions_pb2_grpc.RegionServiceStub(channel)
             features = features_pb2_grpc.FeatureServiceStub(channel)
             during: list[float] = []
-            while WARM_LOG_LINE not in server.log_tail(100_000):
+            # FeatureService reports SERVING once the features are warm.
+            while not is_serving(channel, FEATURE_SERVICE):
                 during.extend(metadata_call(regions) for _ in range(10))
             warm_at = time.perf_counter()
             after = [metadata_call(regions) for _ in range(max(runs, len(during)))]

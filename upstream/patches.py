@@ -20,6 +20,9 @@ other, so an upgrade of siibra forces a look at whether each is still needed.
   disk cache, and four requests per document on threads that do not carry
   the call's fetch scope. The patch fetches each document by its public
   URL through siibra's ``HttpRequest``, in the calling thread.
+* The gene expression query first probes the Allen Brain Atlas API with the
+  plain ``requests`` module: no timeout (a silent host hangs the call
+  forever) and no mirror. The patch sends the probe through siibra's client.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ def apply(siibra: Any) -> None:
     _decode_species_urls()
     _bound_sparse_voxel_reads()
     _fetch_region_relations_through_siibra()
+    _probe_allen_through_siibra()
 
 
 def _defer_mesh_fragment_info() -> None:
@@ -156,3 +160,30 @@ def _fetch_region_relations_through_siibra() -> None:
     RegionRelationAssessments.get_object = classmethod(get_object)
     RegionRelationAssessments.get_snapshot_factory = classmethod(get_snapshot_factory)
     RegionRelationAssessments._siibra_grpc_fetched = True
+
+
+# The probe siibra 1.0.1a20 sends (livequeries/allen.py), verbatim.
+ALLEN_PROBE_URL = (
+    "http://api.brain-map.org/api/v2/data/query.json?criteria= "
+    "service::human_microarray_expression[probes$eq1023146,1023147]"
+    "[donors$eq15496][structures$eq9148]"
+)
+
+
+def _probe_allen_through_siibra() -> None:
+    import requests
+    from siibra.livequeries import allen
+    from siibra.retrieval import requests as siibra_requests
+
+    if getattr(allen, "_siibra_grpc_probe", False):
+        return
+
+    def available() -> bool:
+        try:
+            response = siibra_requests.requests.get(ALLEN_PROBE_URL)
+            return bool(response.json()["success"])
+        except (requests.RequestException, ValueError, KeyError):
+            return False
+
+    allen.is_allen_api_microarray_service_available = available
+    allen._siibra_grpc_probe = True

@@ -22,7 +22,9 @@ def check(channel: grpc.Channel, service: str = "") -> int:
     return stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5).status
 
 
-def test_serving_once_loaded(channel):
+def test_serving_once_loaded(channel, service, loop_thread):
+    # Feature services report SERVING once their index is warm, after the rest.
+    loop_thread.run(service.wait_until_warm(180), timeout=190)
     assert check(channel) == SERVING
     for name in SERVICE_NAMES:
         assert check(channel, name) == SERVING

@@ -71,17 +71,23 @@ def test_in_process_worker_answers_and_keeps_its_process(
 
 def test_workers_take_the_most_critical_queue_first(loop_thread, dispatcher, redis):
     async def enqueue_all():
-        return [
-            asyncio.ensure_future(
-                dispatcher.call(method, String(value=label), FakeContext(30))
+        # One at a time: enqueueing runs on threads, so calls started together
+        # may reach a queue in any order.
+        futures = []
+        for method, label in (
+            (ECHO_VOLUMES, "volumes-1"),
+            (ECHO_FEATURES, "features-1"),
+            (ECHO_VOLUMES, "volumes-2"),
+            (ECHO_CRITICAL, "critical-1"),
+        ):
+            futures.append(
+                asyncio.ensure_future(
+                    dispatcher.call(method, String(value=label), FakeContext(30))
+                )
             )
-            for method, label in (
-                (ECHO_VOLUMES, "volumes-1"),
-                (ECHO_FEATURES, "features-1"),
-                (ECHO_VOLUMES, "volumes-2"),
-                (ECHO_CRITICAL, "critical-1"),
-            )
-        ]
+            while sum(q.count for q in queues_in_order(redis)) < len(futures):
+                await asyncio.sleep(0.005)
+        return futures
 
     futures = loop_thread.run(enqueue_all())
     wait_for(lambda: sum(q.count for q in queues_in_order(redis)) == 4)

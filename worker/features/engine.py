@@ -10,8 +10,9 @@ because siibra 1.0.1a20's own query does not fit a server:
   (``BrainStructure._ASSIGNMENT_CACHE``, ``Location._ASSIGNMENT_CACHE``, each
   anchor's assignments), so the first listing in a process and the next one
   would differ. Here a feature whose matching saw an upstream failure is
-  counted as skipped and what siibra cached meanwhile is rolled back, so
-  every call tries again and answers the same.
+  counted as skipped and what siibra cached meanwhile is rolled back; the
+  engine remembers its own answer for a while (``retry_after_s``), then
+  tries again. Every call in between answers the same, and fast.
 * Compounding evaluates each element's description, which for connectivity
   asks the EBRAINS Knowledge Graph; and it fails when two elements share an
   index (receptor profiles of several regions in a parcellation query).
@@ -28,233 +29,48 @@ configured feature against every parcellation (seconds); :meth:`FeatureEngine
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from re import sub
 from types import ModuleType
 from typing import Any
 
-from server.errors import InvalidArgumentError, NotFoundError, ServiceError
+from server.errors import (
+    InvalidArgumentError,
+    NotFoundError,
+    ServiceError,
+    UnavailableError,
+)
 from upstream import scope as _scope
 from worker.features import ids
+from worker.features.caches import CacheRollback, DegradedMemo
 from worker.features.ids import PARCELLATION, REGION, SPACE, ConceptSpec
+from worker.features.livequeries import DEFAULT_LIVE_QUERY, LIVE_QUERIES
+from worker.features.model import (
+    Compound,
+    Entry,
+    Listing,
+    Match,
+    Skip,
+    TypeInfo,
+    best_qualification,
+    element_index,
+    natural_key,
+    short,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
-# Longest text kept of a failure's message in a skip reason.
-MAX_REASON_LENGTH = 240
 # A feature whose matching failed is reported as skipped, untried, this long.
 DEFAULT_RETRY_AFTER_S = 60.0
-# Expired failures are swept once the memo holds this many.
-MAX_REMEMBERED_FAILURES = 50_000
-_DIGITS = re.compile(r"(\d+)")
-
-
-@dataclass(frozen=True)
-class LiveQuerySpec:
-    """Which queries one of siibra's live queries can answer.
-
-    siibra runs every live query for every concept; most need a remote
-    service and some only make sense for one species, so running them
-    regardless would make every listing of another species partial.
-    """
-
-    kinds: frozenset[str]
-    species: frozenset[str] = frozenset()  # empty: any species
-
-
-# Written against siibra 1.0.1a20's live queries (siibra/livequeries/).
-# A space query is answered only with a bounding box: siibra would query the
-# space's whole template, which needs the template volume.
-LIVE_QUERIES: dict[str, LiveQuerySpec] = {
-    "EbrainsFeatureQuery": LiveQuerySpec(frozenset({REGION, PARCELLATION})),
-    "BigBrainProfileQuery": LiveQuerySpec(
-        frozenset({REGION, SPACE}), frozenset({"Homo sapiens"})
-    ),
-    "LayerwiseBigBrainIntensityQuery": LiveQuerySpec(
-        frozenset({REGION, SPACE}), frozenset({"Homo sapiens"})
-    ),
-    "AllenBrainAtlasQuery": LiveQuerySpec(
-        frozenset({REGION}), frozenset({"Homo sapiens"})
-    ),
-    "LFPQuery": LiveQuerySpec(
-        frozenset({REGION, SPACE}), frozenset({"Rattus norvegicus"})
-    ),
-    "RegionalLFPQuery": LiveQuerySpec(
-        frozenset({REGION}), frozenset({"Rattus norvegicus"})
-    ),
-    # Needs an image volume as its concept, which no listing gives.
-    "BigBrain1MicronPatchQuery": LiveQuerySpec(frozenset()),
-}
-# Live queries that siibra adds in later versions: region queries only.
-DEFAULT_LIVE_QUERY = LiveQuerySpec(frozenset({REGION}))
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Features of a type left out of an answer, and why."""
-
-    type_name: str
-    reason: str
-    count: int = 1
-
-
-@dataclass
-class Match:
-    """A feature and how its anchor relates to the query (empty for Get)."""
-
-    feature_id: str
-    feature: Any
-    assignments: list[Any] = field(default_factory=list)
-
-
-@dataclass
-class Compound:
-    """Features of one type, compound key and anchor, as siibra groups them."""
-
-    feature_id: str
-    feature_type: type
-    compound_key: tuple[str, ...]
-    anchor_spec: str
-    members: list[Match]
-
-    @property
-    def type_name(self) -> str:
-        return self.feature_type.__name__
-
-    def attributes(self) -> dict[str, str]:
-        """The compounding attributes and their shared values, as siibra names them."""
-        first = self.members[0].feature
-        return {
-            attr: str(first.filter_attributes[attr]) for attr in first._compound_attrs
-        }
-
-
-Entry = Match | Compound
-
-
-@dataclass
-class Listing:
-    """The answer to a query: matched entries in order, and what was left out."""
-
-    entries: list[Entry]
-    skipped: list[Skip]
-
-    @property
-    def skipped_count(self) -> int:
-        return sum(s.count for s in self.skipped)
-
-
-@dataclass(frozen=True)
-class TypeInfo:
-    """A feature type of siibra's hierarchy."""
-
-    name: str
-    parent: str
-    category: str
-    description: str
-    concepts: frozenset[str]
-    configured_count: int
-    live_query: bool
-    children: tuple[str, ...]
 
 
 class _SkippedError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def _short(text: str) -> str:
-    text = " ".join(str(text).split())
-    return (
-        text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
-    )
-
-
-def element_index(feature: Any) -> str:
-    """What tells a compound's element apart, as text."""
-    index = feature._element_index
-    if isinstance(index, tuple):
-        return ", ".join(str(part) for part in index)
-    return str(index)
-
-
-def readable_type_name(type_name: str) -> str:
-    """siibra's display form of a type name: "ReceptorDensityProfile" ->
-    "Receptor Density Profile"."""
-    spaced = sub("([a-z])([A-Z])", r"\g<1> \g<2>", type_name)
-    return sub("([b,B]ig [b,B]rain)", "BigBrain", spaced)
-
-
-def _natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Orders "2" before "10", as people count subjects and samples."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in _DIGITS.split(text)
-        if part
-    )
-
-
-class _DegradedMemo:
-    """Matchings that saw an upstream failure recently: a skip, or what
-    siibra matched without the failed host.
-
-    Repeated listings then neither redo work that cannot succeed (seconds
-    per feature when siibra tries every map of a parcellation) nor answer
-    differently from the first; after ``retry_after_s`` they try again.
-    """
-
-    def __init__(self) -> None:
-        self._failures: dict[Any, tuple[Any, float]] = {}
-
-    def get(self, key: Any, retry_after_s: float) -> Any:
-        if retry_after_s <= 0:
-            return None
-        found = self._failures.get(key)
-        if found is None:
-            return None
-        skip, expires = found
-        if time.monotonic() >= expires:
-            self._failures.pop(key, None)
-            return None
-        return skip
-
-    def put(self, key: Any, outcome: Any, retry_after_s: float) -> None:
-        if retry_after_s <= 0:
-            return
-        now = time.monotonic()
-        if len(self._failures) >= MAX_REMEMBERED_FAILURES:
-            self._failures = {k: v for k, v in self._failures.items() if v[1] > now}
-        self._failures[key] = (outcome, now + retry_after_s)
-
-
-class _CacheRollback:
-    """Forgets what siibra cached in its class-level assignment caches during
-    a matching that saw an upstream failure (see the module docstring).
-
-    Entries are removed by insertion order: those added after a mark. With
-    the engine's lock held, only the matching in progress adds entries.
-    """
-
-    def __init__(self, caches: Sequence[dict[Any, Any]]) -> None:
-        self._caches = caches
-
-    def mark(self) -> tuple[int, ...]:
-        return tuple(len(cache) for cache in self._caches)
-
-    def rollback(self, mark: tuple[int, ...]) -> None:
-        for cache, size in zip(self._caches, mark, strict=True):
-            extra = len(cache) - size
-            if extra > 0:
-                for key in list(itertools.islice(reversed(cache.keys()), extra)):
-                    cache.pop(key, None)
 
 
 class FeatureEngine:
@@ -273,11 +89,11 @@ class FeatureEngine:
         self._feature_base = Feature
         self._compound_base = CompoundFeature
         self._lock = threading.RLock()
-        self._rollback = _CacheRollback(
+        self._rollback = CacheRollback(
             [BrainStructure._ASSIGNMENT_CACHE, Location._ASSIGNMENT_CACHE]
         )
         self._indexed = False
-        self._degraded = _DegradedMemo()
+        self._degraded = DegradedMemo()
         self._by_id: dict[str, Any] = {}
         self._id_of: dict[int, str] = {}
         self._instances: dict[type, list[Any]] = {}
@@ -324,7 +140,7 @@ class FeatureEngine:
                 _LOGGER.warning(
                     "features of %s cannot be built: %s", cls.__name__, error
                 )
-                self._build_errors[cls] = _short(f"cannot be built: {error}")
+                self._build_errors[cls] = short(f"cannot be built: {error}")
                 continue
             for feature in instances:
                 seen.setdefault((type(feature), feature.id), feature)
@@ -453,9 +269,14 @@ class FeatureEngine:
             return parcellation
         by_name, by_id = self._region_tables(parcellation)
         found = by_name.get(spec.region) or by_id.get(spec.region)
-        if not found:
-            raise NotFoundError("region", spec.region)
-        return found[0]
+        if found:
+            return found[0]
+        # A name as a client wrote it (a long-running operation passes the
+        # request on unresolved): siibra's own matching.
+        try:
+            return parcellation.get_region(spec.region)
+        except Exception:  # siibra raises ValueError for none and for several
+            raise NotFoundError("region", spec.region) from None
 
     def _region_tables(
         self, parcellation: Any
@@ -494,6 +315,9 @@ class FeatureEngine:
             NotFoundError: the concept is unknown.
         """
         classes = self.select_types(type_names)
+        # TODO: the lock is held while a matching waits for an upstream host
+        # (its connect timeout, once per call and host), so other listings
+        # wait too; siibra's matching state is not safe to share without it.
         with self._lock:
             self._index()
             concept = self.resolve(spec)
@@ -569,7 +393,7 @@ class FeatureEngine:
             # without that host; forget it, so the next call asks again.
             self._forget(anchor, concept, mark)
             if not assignments:
-                raise _SkippedError(_short(current.failures_since(failures)))
+                raise _SkippedError(short(current.failures_since(failures)))
             return assignments, True
         return assignments, False
 
@@ -646,7 +470,7 @@ class FeatureEngine:
                 _LOGGER.debug("not compounding %s %s: repeated indices", cls, key)
                 entries.extend(members)
                 continue
-            members.sort(key=lambda m: _natural_key(element_index(m.feature)))
+            members.sort(key=lambda m: natural_key(element_index(m.feature)))
             compound_id = ids.encode_compound(
                 ids.CompoundId(cls.__name__, key, anchor_spec, spec)
             )
@@ -756,10 +580,10 @@ class FeatureEngine:
 def _reason(error: Exception, current: Any, failures: int) -> str:
     """Why a step failed: the upstream failures it saw, else its error."""
     if isinstance(error, ServiceError):
-        return _short(error.message)
+        return short(error.message)
     if current is not None and current.failure_count > failures:
-        return _short(current.failures_since(failures))
-    return _short(f"{type(error).__name__}: {error}" if str(error) else repr(error))
+        return short(current.failures_since(failures))
+    return short(f"{type(error).__name__}: {error}" if str(error) else repr(error))
 
 
 def _mirrors() -> tuple[Any, ...]:
@@ -780,8 +604,6 @@ def _species_key(anchor: Any) -> tuple[str, ...]:
 
 
 def _unavailable(skipped: Sequence[Skip]) -> ServiceError:
-    from server.errors import UnavailableError
-
     return UnavailableError("; ".join(dict.fromkeys(s.reason for s in skipped)))
 
 
@@ -811,11 +633,6 @@ def _first_paragraph(doc: str | None) -> str:
         return ""
     paragraphs = [p for p in doc.strip().split("\n\n") if p.strip()]
     return " ".join(paragraphs[0].split()) if paragraphs else ""
-
-
-def best_qualification(assignments: Iterable[Any]) -> int:
-    """The rank of the closest relation (siibra orders EXACT first); 99 for none."""
-    return min((a.qualification.value for a in assignments), default=99)
 
 
 def _entry_order(entry: Entry) -> tuple[Any, ...]:

@@ -9,8 +9,9 @@ The server resolves names with the metadata index before it dispatches, but
 handlers also accept requests as clients wrote them (long-running operations
 pass them through unchanged): the engine then resolves them with siibra.
 
-Complete listings are kept in memory per process (the configuration, and so
-the answer, never changes while it runs); partial ones are recomputed.
+Complete listings and feature data are kept in memory per process (the
+configuration, and so the answer, never changes while it runs); partial
+listings and failures are computed again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from google.api import httpbody_pb2
 
@@ -35,15 +37,9 @@ from upstream.scope import FetchScope, fetch_scope
 from worker import runtime
 from worker.calls import method_name, register
 from worker.criticality import Criticality
-from worker.features.engine import (
-    Compound,
-    Entry,
-    FeatureEngine,
-    Listing,
-    Skip,
-    engine,
-)
+from worker.features.engine import FeatureEngine, engine
 from worker.features.ids import PARCELLATION, REGION, SPACE, ConceptSpec
+from worker.features.model import Compound, Entry, Listing, Skip
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,8 +53,14 @@ GET_FEATURE_DATA_CSV = method_name(_FEATURES, "GetFeatureDataCsv")
 LIST_RELATED_REGIONS = method_name(_RELATIONS, "ListRelatedRegions")
 
 CSV_CONTENT_TYPE = "text/csv"
-# Complete listings kept per process, most recently used first.
+# Complete listings kept per process, least recently used out first.
 LISTING_CACHE_SIZE = 512
+# Feature tables kept per process: a compound's mean over 200 connectivity
+# matrices reads and averages all of them (seconds); the largest table is a
+# few MB.
+DATA_CACHE_SIZE = 16
+# Each gene is one query of the Allen Brain Atlas API.
+MAX_GENES = 20
 _INDEX_NAMES = {
     features_pb2.DATA_KIND_PROFILE: "depth",
     features_pb2.DATA_KIND_MATRIX: "region",
@@ -153,30 +155,34 @@ def warm_features() -> None:
     _data_version(runtime.settings().configuration)
 
 
-class _Listings:
-    """Complete listings, serialized, by query; bounded, least recent out."""
+T = TypeVar("T")
+
+
+class _Recent(Generic[T]):
+    """Answers by key; bounded, the least recently used out first."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[str, tuple[features_pb2.Feature, ...]] = OrderedDict()
+        self._items: OrderedDict[str, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[features_pb2.Feature, ...] | None:
+    def get(self, key: str) -> T | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, features: tuple[features_pb2.Feature, ...]) -> None:
+    def put(self, key: str, value: T) -> None:
         with self._lock:
-            self._items[key] = features
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
 
-_LISTINGS = _Listings(LISTING_CACHE_SIZE)
+_LISTINGS: _Recent[tuple[features_pb2.Feature, ...]] = _Recent(LISTING_CACHE_SIZE)
+_DATA: _Recent[features_pb2.FeatureData] = _Recent(DATA_CACHE_SIZE)
 
 
 def _serialized(listing: Listing) -> tuple[list[features_pb2.Feature], list[Skip]]:
@@ -236,6 +242,8 @@ def list_features(
     spec = concept_spec(request)
     types = [t.strip() for t in request.types if t.strip()]
     genes = [g.strip() for g in request.genes if g.strip()]
+    if len(genes) > MAX_GENES:
+        raise InvalidArgumentError(f"at most {MAX_GENES} genes per listing", "genes")
     key = _listing_key(spec, types, genes)
     features = _LISTINGS.get(key)
     skipped: list[Skip] = []
@@ -303,6 +311,9 @@ def _name(entry: Entry) -> str:
 def _feature_data(feature_id: str) -> features_pb2.FeatureData:
     """Raises: InvalidArgumentError, NotFoundError, UnavailableError,
     ResourceExhaustedError."""
+    cached = _DATA.get(feature_id)
+    if cached is not None:
+        return cached
     with _fetching():
         entry = _get(feature_id)
         kind = serialize.data_kind(
@@ -321,6 +332,7 @@ def _feature_data(feature_id: str) -> features_pb2.FeatureData:
     )
     if kind == features_pb2.DATA_KIND_MATRIX:
         message.regions.extend(serialize.matrix_regions(frame.index))
+    _DATA.put(feature_id, message)
     return message
 
 
