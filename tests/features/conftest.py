@@ -27,7 +27,8 @@ from server.app import Service
 from server.config import Settings
 from siibragrpc.v1 import features_pb2, features_pb2_grpc
 from tests.conftest import LoopThread
-from tests.features.mirror import FeatureMirrorData, MirrorServer, RelationDocuments
+from tests.features.mirror import FeatureMirrorData, RelationDocuments
+from tests.maps.mirror import MirrorServer
 from upstream.http import UpstreamTimeouts
 from upstream.mirrors import parse_mirrors
 from worker import runtime

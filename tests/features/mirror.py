@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -197,50 +194,3 @@ class FeatureMirrorData:
                 ],
             },
         )
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Requests are recorded, not printed."""
-
-    def send_head(self) -> Any:
-        self.server.served.append(self.path)  # type: ignore[attr-defined]
-        return super().send_head()
-
-
-class MirrorServer:
-    """Serves a folder on 127.0.0.1, one subfolder per mirrored host."""
-
-    def __init__(self, root: Path) -> None:
-        handler = partial(_Handler, directory=str(root))
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._server.served = []  # type: ignore[attr-defined]
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def served(self) -> list[str]:
-        """Paths requested so far, in order."""
-        return self._server.served  # type: ignore[attr-defined,no-any-return]
-
-    def mirrors(self, origins: list[str]) -> str:
-        """The SIIBRA_GRPC_UPSTREAM_MIRRORS value sending ``origins`` here."""
-        return ",".join(
-            f"{origin}={self.base_url}/{urlsplit(origin).netloc}" for origin in origins
-        )
-
-    def start(self) -> MirrorServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)

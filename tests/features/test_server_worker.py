@@ -25,7 +25,8 @@ from server.config import SERVER_WORKER, QueueSettings, Settings
 from server.local_redis import LocalRedis
 from siibragrpc.v1 import features_pb2, features_pb2_grpc
 from tests.features.conftest import HOC1, HOC1_LEFT, JULICH_2_9
-from tests.features.mirror import FeatureMirrorData, MirrorServer
+from tests.features.mirror import FeatureMirrorData
+from tests.maps.mirror import MirrorServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
