@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install protos lint test run bench bench-assignment clean
+.PHONY: install protos lint test run bench bench-weighted bench-assignment clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ run: protos
 
 bench: protos
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Every mode (all-in-one; server-worker with 1, 2, 4 workers) under a mix of
+# calls weighted by criticality, on synthetic volumes from a local mirror:
+# about 4 minutes (BENCH_ARGS=--quick: under one).
+bench-weighted: protos
+	$(BIN)/python -m bench.weighted $(BENCH_ARGS)
 
 # Point assignment against siibra itself, and worker memory after volume
 # fetches, on synthetic volumes served from a local mirror.

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from server import children
+
 _LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,16 +124,36 @@ def _envoy_workdir(pid: int) -> Path | None:
 
 
 class ServerProcess:
-    """``python -m server.main`` with its own cache folder, on free ports.
+    """``python -m server.main`` (or another entrypoint taking the same port
+    flags) with its own cache folder, on free ports.
 
     Args:
         cache_dir: Passed as SIIBRA_GRPC_CACHE_DIR; the snapshot lives there.
         log_path: Where the server's stdout and stderr go.
+        module: The module to run, e.g. "server.stack" for a whole stack.
+        args: More arguments after the ports, e.g. ``("--mode", "all-in-one")``.
+        env: Variables to set (a value of None removes one) over this process's.
+        own_session: Start it in a session of its own, tied to this process's
+            life (``server.children.spawn``), as a service runs apart from its
+            clients: the scheduler then shares CPU between the load generator
+            and the server as between any two sessions.
     """
 
-    def __init__(self, cache_dir: Path, log_path: Path) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        log_path: Path,
+        module: str = "server.main",
+        args: tuple[str, ...] = (),
+        env: dict[str, str | None] | None = None,
+        own_session: bool = False,
+    ) -> None:
+        self.own_session = own_session
         self.cache_dir = cache_dir
         self.log_path = log_path
+        self.module = module
+        self.args = args
+        self.env = env or {}
         self.grpc_port, self.rest_port = free_ports(2)
         self.spawned_at = 0.0
         self._process: subprocess.Popen[bytes] | None = None
@@ -146,14 +168,21 @@ class ServerProcess:
     def start(self) -> None:
         """Spawns the server and notes the time, the origin of start timings."""
         env = {**os.environ, "SIIBRA_GRPC_CACHE_DIR": str(self.cache_dir)}
+        for name, value in self.env.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         argv = [
-            *(sys.executable, "-m", "server.main"),
+            *(sys.executable, "-m", self.module),
             *("--grpc-port", str(self.grpc_port)),
             *("--rest-port", str(self.rest_port)),
+            *self.args,
         ]
         self._log = self.log_path.open("wb")
         self.spawned_at = time.perf_counter()
-        self._process = subprocess.Popen(
+        start = children.spawn if self.own_session else subprocess.Popen
+        self._process = start(
             argv,
             cwd=ROOT,
             env=env,

@@ -21,11 +21,43 @@ class RestClient:
     Args:
         host: Envoy's address.
         port: Envoy's REST port.
+        https: Speak TLS, for another service's API.
     """
 
-    def __init__(self, host: str, port: int, timeout_s: float = 10.0) -> None:
-        self.connection = http.client.HTTPConnection(host, port, timeout=timeout_s)
+    def __init__(
+        self, host: str, port: int, timeout_s: float = 10.0, https: bool = False
+    ) -> None:
+        connection_class = (
+            http.client.HTTPSConnection if https else http.client.HTTPConnection
+        )
+        self.connection = connection_class(host, port, timeout=timeout_s)
         self.last_body_bytes = 0
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None
+    ) -> tuple[int, str, bytes]:
+        """Sends one request; returns the status, content type and body.
+
+        A keep-alive connection the server closed while idle is opened again
+        and the request sent once more; any other failure is raised.
+
+        Raises:
+            OSError, http.client.HTTPException: the request failed.
+        """
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                self.connection.close()
+                if attempt == 2:
+                    raise
+                continue
+            self.last_body_bytes = len(data)
+            return response.status, response.getheader("content-type", ""), data
+        raise AssertionError("unreachable")
 
     def get(self, path: str, expect_status: int = 200) -> Any:
         """GETs a path and returns the body, decoded if it is JSON.
