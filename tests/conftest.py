@@ -8,9 +8,14 @@ through real, blocking gRPC stubs on a free port, as any client would.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,6 +26,7 @@ import pytest
 from server.app import SERVICE_NAMES, Service
 from server.config import Settings
 from server.envoy_proxy import EnvoyProxy, free_port
+from server.local_redis import LocalRedis
 from siibragrpc.v1 import (
     atlases_pb2_grpc,
     parcellations_pb2_grpc,
@@ -132,3 +138,38 @@ def siibra(configuration: Path, tmp_path_factory: pytest.TempPathFactory) -> Mod
     return load_siibra(
         configuration, tmp_path_factory.mktemp("siibra-cache"), UpstreamTimeouts()
     )
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis of the test's own, on a free port."""
+    server = LocalRedis()
+    server.start()
+    yield server.url
+    server.close()
+
+
+@contextmanager
+def mirrored_worker(
+    redis_url: str, settings: Settings, mirrors: str, cache_dir: Path, queues: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A ``worker.main`` process that reaches the data hosts through mirrors."""
+    env = {
+        **os.environ,
+        "SIIBRA_GRPC_REDIS_URL": redis_url,
+        "SIIBRA_GRPC_CONFIGURATION": str(settings.configuration),
+        "SIIBRA_GRPC_CACHE_DIR": str(cache_dir),
+        "SIIBRA_GRPC_UPSTREAM_MIRRORS": mirrors,
+        "SIIBRA_GRPC_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "worker.main", "--preload", "--queues", queues],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait(5)

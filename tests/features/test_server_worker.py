@@ -9,10 +9,8 @@ another machine would.
 from __future__ import annotations
 
 import dataclasses
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,21 +20,11 @@ from redis import Redis
 
 from server.app import Service
 from server.config import SERVER_WORKER, QueueSettings, Settings
-from server.local_redis import LocalRedis
 from siibragrpc.v1 import features_pb2, features_pb2_grpc
+from tests.conftest import mirrored_worker
 from tests.features.conftest import HOC1, HOC1_LEFT, JULICH_2_9
 from tests.features.mirror import FeatureMirrorData
 from tests.maps.mirror import MirrorServer
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    server = LocalRedis()
-    server.start()
-    yield server.url
-    server.close()
 
 
 @pytest.fixture
@@ -59,23 +47,11 @@ def worker(
     plain_settings: Settings,
     tmp_path: Path,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "SIIBRA_GRPC_REDIS_URL": redis_url,
-        "SIIBRA_GRPC_CONFIGURATION": str(plain_settings.configuration),
-        "SIIBRA_GRPC_CACHE_DIR": str(tmp_path),
-        "SIIBRA_GRPC_UPSTREAM_MIRRORS": feature_mirror.mirrors(feature_data.hosts()),
-        "SIIBRA_GRPC_LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "worker.main", "--preload", "--queues", "features"],
-        cwd=ROOT,
-        env=env,
-    )
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-        process.wait(5)
+    mirrors = feature_mirror.mirrors(feature_data.hosts())
+    with mirrored_worker(
+        redis_url, plain_settings, mirrors, tmp_path, "features"
+    ) as process:
+        yield process
 
 
 def test_feature_calls_run_on_the_worker_and_are_then_cached(

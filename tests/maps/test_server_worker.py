@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,19 +22,9 @@ from redis import Redis
 
 from server.app import Service
 from server.config import SERVER_WORKER, QueueSettings, Settings
-from server.local_redis import LocalRedis
 from siibragrpc.v1 import maps_pb2, maps_pb2_grpc
+from tests.conftest import mirrored_worker
 from tests.maps.mirror import JULICH_3_1_LABELLED, MirrorServer, SyntheticData
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    server = LocalRedis()
-    server.start()
-    yield server.url
-    server.close()
 
 
 @pytest.fixture
@@ -59,23 +47,9 @@ def worker(
     settings: Settings,
     tmp_path: Path,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "SIIBRA_GRPC_REDIS_URL": redis_url,
-        "SIIBRA_GRPC_CONFIGURATION": str(settings.configuration),
-        "SIIBRA_GRPC_CACHE_DIR": str(tmp_path),
-        "SIIBRA_GRPC_UPSTREAM_MIRRORS": mirror.mirrors(mirror_data.hosts()),
-        "SIIBRA_GRPC_LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "worker.main", "--preload", "--queues", "volumes"],
-        cwd=ROOT,
-        env=env,
-    )
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL)
-        process.wait(5)
+    mirrors = mirror.mirrors(mirror_data.hosts())
+    with mirrored_worker(redis_url, settings, mirrors, tmp_path, "volumes") as process:
+        yield process
 
 
 def test_calls_run_on_the_worker_and_are_then_cached(
