@@ -108,20 +108,20 @@ class QueueDispatcher:
             description=method,
         )
 
-    async def submit(self, method: str, request: Message, timeout_s: float) -> str:
-        """Enqueues a call; returns its job id.
+    async def _submit(
+        self, job_id: str, method: str, request: Message, timeout_s: float
+    ) -> None:
+        """Enqueues a call under ``job_id``.
 
         Raises:
             ResourceExhaustedError: the call's queue is full.
             UnavailableError: Redis cannot be reached.
         """
-        job_id = uuid.uuid4().hex
         payload = request.SerializeToString(deterministic=True)
         try:
             await asyncio.to_thread(self._enqueue, job_id, method, payload, timeout_s)
         except RedisError as error:
             raise UnavailableError("the job queue cannot be reached") from error
-        return job_id
 
     async def call(
         self, method: str, request: Message, context: HasDeadline
@@ -153,13 +153,7 @@ class QueueDispatcher:
         # Registered before enqueueing, so no outcome can arrive unobserved.
         self._waiters[job_id] = _Waiter(method, future)
         try:
-            payload = request.SerializeToString(deterministic=True)
-            try:
-                await asyncio.to_thread(
-                    self._enqueue, job_id, method, payload, timeout_s
-                )
-            except RedisError as error:
-                raise UnavailableError("the job queue cannot be reached") from error
+            await self._submit(job_id, method, request, timeout_s)
             try:
                 return await asyncio.wait_for(asyncio.shield(future), timeout_s)
             except TimeoutError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -173,3 +174,30 @@ def mirrored_worker(
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             process.wait(5)
+
+
+@pytest.fixture
+def silent_host() -> Iterator[str]:
+    """ "127.0.0.1:port" of a host that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join(1)
+    for connection in accepted:
+        connection.close()
+    listener.close()

@@ -51,7 +51,12 @@ from redis import Redis  # noqa: E402
 
 from catalog import snapshot  # noqa: E402
 from server.app import Service  # noqa: E402
-from server.config import ALL_IN_ONE, SERVER_WORKER, QueueSettings, Settings  # noqa: E402
+from server.config import (  # noqa: E402
+    ALL_IN_ONE,
+    SERVER_WORKER,
+    QueueSettings,
+    Settings,
+)
 from server.envoy_proxy import free_port  # noqa: E402
 from server.local_redis import LocalRedis  # noqa: E402
 from siibragrpc.v1 import maps_pb2, maps_pb2_grpc  # noqa: E402

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -13,33 +11,6 @@ import requests
 from server.errors import UnavailableError
 from upstream.errors import upstream_errors
 from upstream.http import TimeoutRequests, UpstreamTimeouts
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """An HTTP host that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    stop.set()
-    thread.join(1)
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 @pytest.fixture
@@ -58,12 +29,12 @@ def test_siibra_uses_the_timeout_client(siibra):
 
 
 def test_silent_host_is_unavailable_within_the_read_timeout(
-    siibra, short_timeouts, silent_server
+    siibra, short_timeouts, silent_host
 ):
     from siibra.retrieval.requests import HttpRequest
 
     started = time.monotonic()
-    request = HttpRequest(f"{silent_server}/volume.nii.gz", refresh=True)
+    request = HttpRequest(f"http://{silent_host}/volume.nii.gz", refresh=True)
     with (
         pytest.raises(UnavailableError, match="did not answer in time") as caught,
         upstream_errors(),

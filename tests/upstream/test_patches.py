@@ -46,7 +46,10 @@ def test_spaces_and_maps_build_with_no_network(siibra):
 def test_species_decode_accepts_full_urls(siibra):
     from siibra.commons import Species
 
-    url = "https://openminds.ebrains.eu/instances/species/97c070c6-8e1f-4ee8-9d28-18c7945921dd"
+    url = (
+        "https://openminds.ebrains.eu/instances/species/"
+        "97c070c6-8e1f-4ee8-9d28-18c7945921dd"
+    )
 
     assert Species.decode(url) == Species.HOMO_SAPIENS
     assert Species.decode("homo sapiens") == Species.HOMO_SAPIENS

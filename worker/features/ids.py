@@ -92,7 +92,8 @@ class ConceptSpec:
             parcellation_id=str(encoded.get("p", "")),
             region=str(encoded.get("r", "")),
             space_id=str(encoded.get("s", "")),
-            box=None if box is None else tuple(float(v) for v in box),  # type: ignore[arg-type]
+            # A box is six numbers; the tuple's length is not known statically.
+            box=None if box is None else tuple(float(v) for v in box),  # type: ignore
         )
 
     def key(self) -> str:
